@@ -1,0 +1,147 @@
+/**
+ * The one place the unprivileged side runs external programs: argv arrays only, never a shell, a timeout on
+ * every call, and a record of each command for previews and the audit log.
+ */
+import { execa } from 'execa';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export type ToolFailure = 'missing' | 'timeout' | 'failed' | 'signal';
+
+/** Debian package that provides each tool, so "missing" errors can say what to install. */
+export const toolPackages: Record<string, string> = {
+  ip: 'iproute2',
+  bridge: 'iproute2',
+  tc: 'iproute2',
+  'ovs-vsctl': 'openvswitch-switch',
+  'ovsdb-server': 'openvswitch-switch',
+  'ovs-vswitchd': 'openvswitch-switch',
+  'ovsdb-tool': 'openvswitch-switch',
+  'ovs-appctl': 'openvswitch-switch',
+  virsh: 'libvirt-clients',
+  nft: 'nftables',
+  dnsmasq: 'dnsmasq-base',
+  tcpdump: 'tcpdump',
+  iperf3: 'iperf3',
+  ping: 'iputils-ping',
+  modprobe: 'kmod',
+};
+
+export class ToolError extends Error {
+  override name = 'ToolError';
+  constructor(
+    message: string,
+    readonly failure: ToolFailure,
+    readonly argv: readonly string[],
+    readonly stderr = '',
+    readonly exitCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  input?: string;
+  /** Accept these non-zero exit codes as success (the caller reads stdout/stderr itself). */
+  okExitCodes?: number[];
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  argv: string[];
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+export type Runner = (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>;
+
+const SEARCH_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
+const resolved = new Map<string, string | null>();
+
+/** Finds a tool on PATH and in the sbin directories an unprivileged PATH often lacks. */
+export function resolveTool(tool: string): string | null {
+  if (tool.includes('/')) return tool;
+  const hit = resolved.get(tool);
+  if (hit !== undefined) return hit;
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SEARCH_DIRS];
+  let found: string | null = null;
+  for (const dir of dirs) {
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      found = join(dir, tool);
+      break;
+    } catch {
+      /* try the next directory */
+    }
+  }
+  resolved.set(tool, found);
+  return found;
+}
+
+export function missingToolMessage(tool: string): string {
+  const pkg = toolPackages[tool];
+  return `${tool} is not installed${pkg ? ` (Debian package ${pkg})` : ''}`;
+}
+
+export type CommandLog = (entry: RunResult & { error?: string }) => void;
+const listeners = new Set<CommandLog>();
+/** Observe every command run (audit log, plan preview, tests). Returns an unsubscribe function. */
+export function onCommand(fn: CommandLog): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export const run: Runner = async (argv, opts = {}) => {
+  const [tool, ...args] = argv;
+  if (!tool) throw new ToolError('empty command', 'failed', argv);
+  const path = resolveTool(tool);
+  if (!path) throw new ToolError(missingToolMessage(tool), 'missing', argv);
+  const started = performance.now();
+  const result = await execa(path, args, {
+    input: opts.input,
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    reject: false,
+    stripFinalNewline: false,
+    cancelSignal: opts.signal,
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const out: RunResult = {
+    argv: [...argv],
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    exitCode: result.exitCode ?? -1,
+    durationMs: performance.now() - started,
+  };
+  let error: ToolError | undefined;
+  if (result.timedOut) {
+    error = new ToolError(`${tool} did not answer within ${opts.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, 'timeout', argv);
+  } else if (result.failed && result.code === 'ENOENT') {
+    error = new ToolError(missingToolMessage(tool), 'missing', argv);
+  } else if (result.isCanceled) {
+    error = new ToolError(`${tool} was cancelled`, 'signal', argv);
+  } else if (result.signal) {
+    error = new ToolError(`${tool} was killed by ${result.signal}`, 'signal', argv, out.stderr);
+  } else if (out.exitCode !== 0 && !opts.okExitCodes?.includes(out.exitCode)) {
+    const reason = firstLine(out.stderr) || firstLine(out.stdout) || `exit status ${out.exitCode}`;
+    error = new ToolError(`${tool} failed: ${reason}`, 'failed', argv, out.stderr, out.exitCode);
+  }
+  for (const l of listeners) l(error ? { ...out, error: error.message } : out);
+  if (error) throw error;
+  return out;
+};
+
+function firstLine(s: string): string {
+  return s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+}
+
+/** argv prefix that runs a command inside a network namespace (needs root), or nothing for the host. */
+export function inNetns(netns: string | undefined, argv: readonly string[]): string[] {
+  return netns ? ['ip', 'netns', 'exec', netns, ...argv] : [...argv];
+}
