@@ -145,3 +145,45 @@ function firstLine(s: string): string {
 export function inNetns(netns: string | undefined, argv: readonly string[]): string[] {
   return netns ? ['ip', 'netns', 'exec', netns, ...argv] : [...argv];
 }
+
+export interface StreamHandle {
+  pid: number | undefined;
+  /** Resolves when the process ended, with the reason if it ended on its own. */
+  done: Promise<string | undefined>;
+  stop(): void;
+}
+
+/**
+ * Runs a long-lived program (a monitor) and hands over its stdout line by line. Ended by its own handle only,
+ * so nothing else's processes are touched.
+ */
+export function stream(argv: readonly string[], onLine: (line: string) => void): StreamHandle {
+  const [tool, ...args] = argv;
+  const path = tool ? resolveTool(tool) : null;
+  if (!tool || !path) {
+    return { pid: undefined, done: Promise.resolve(tool ? missingToolMessage(tool) : 'empty command'), stop() {} };
+  }
+  const child = execa(path, args, { reject: false, buffer: false, env: { LC_ALL: 'C' }, stdin: 'ignore' });
+  let rest = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l) onLine(l);
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (c: string) => {
+    if (stderr.length < 4096) stderr += c;
+  });
+  let stopped = false;
+  const done = child.then((r) => (stopped ? undefined : firstLine(stderr) || `${tool} exited with status ${r.exitCode ?? r.signal}`));
+  return {
+    pid: child.pid,
+    done,
+    stop() {
+      stopped = true;
+      child.kill('SIGTERM');
+    },
+  };
+}

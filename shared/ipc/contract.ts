@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { targetSchema } from '../model/target';
 import { hostStateSchema } from '../model/host-state';
 import { topologyGraphSchema } from '../topology/graph';
+import { METHOD_NAMES, EVENT_NAMES, type MethodName, type EventName } from './names';
+
+export { isMethodName, isEventName, type MethodName, type EventName } from './names';
 
 export const appInfoSchema = z.object({
   name: z.literal('NovaNet'),
@@ -30,28 +33,19 @@ export const methods = {
     params: z.object({ target: targetSchema.optional() }).strict(),
     result: snapshotSchema,
   },
-} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
+} as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 
 export const events = {
   /** The host changed (ip monitor, OVSDB, libvirt); the renderer refetches the snapshot. */
   'topology.changed': z.object({ at: z.string(), reasons: z.array(z.string()) }),
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type MethodName = keyof typeof methods;
-export type EventName = keyof typeof events;
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-export function isMethodName(v: unknown): v is MethodName {
-  return typeof v === 'string' && Object.hasOwn(methods, v);
-}
-export function isEventName(v: unknown): v is EventName {
-  return typeof v === 'string' && Object.hasOwn(events, v);
-}
+export const methodNames: readonly MethodName[] = METHOD_NAMES;
+export const eventNames: readonly EventName[] = EVENT_NAMES;
 
 /** The typed surface the renderer uses; both transports produce exactly this. */
 export interface NovanetApi {

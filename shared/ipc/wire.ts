@@ -17,5 +17,4 @@ export const serverMessageSchema = z.union([
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
-/** Electron channel names: one for calls, one for subscriptions, one for pushed events. */
-export const IPC_CHANNELS = { call: 'novanet:call', sub: 'novanet:sub', unsub: 'novanet:unsub', event: 'novanet:event' } as const;
+export { IPC_CHANNELS } from './names';

@@ -190,7 +190,7 @@ export type SourceName = z.infer<typeof sourceNameSchema>;
 
 /** How one source of a snapshot fared: a missing tool or dead daemon is reported here, never thrown. */
 export const sourceStatusSchema = z.object({
-  status: z.enum(['ok', 'unavailable', 'error']),
+  status: z.enum(['ok', 'skipped', 'unavailable', 'error']),
   message: z.string().optional(),
   durationMs: z.number(),
 });

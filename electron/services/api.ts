@@ -1,0 +1,79 @@
+/**
+ * The Node-side implementation of the IPC contract, shared by Electron's main process, web mode and tests.
+ */
+import type { EventName, EventPayload, EventSource, Handlers } from '../../shared/ipc/contract';
+import { buildGraph } from '../../shared/topology/build-graph';
+import { describeTarget, type Target } from '../../shared/model/target';
+import { discover } from './discovery/index';
+import { watchTarget, type Watch } from './watch';
+import { VERSION } from './version';
+
+export interface ServiceOptions {
+  transport: 'electron' | 'web';
+  defaultTarget: Target;
+  lab: boolean;
+  labName?: string;
+}
+
+export interface Services {
+  handlers: Handlers;
+  events: EventSource;
+  close(): void;
+}
+
+export function createServices(opts: ServiceOptions): Services {
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  let watch: Watch | undefined;
+
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+  // Watch the host only while someone listens: an idle app costs nothing.
+  const ensureWatch = () => {
+    const wanted = (listeners.get('topology.changed')?.size ?? 0) > 0;
+    if (wanted && !watch) {
+      watch = watchTarget(opts.defaultTarget, (reasons) => emit('topology.changed', { at: new Date().toISOString(), reasons }));
+    } else if (!wanted && watch) {
+      watch.stop();
+      watch = undefined;
+    }
+  };
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      name: 'NovaNet',
+      version: VERSION,
+      transport: opts.transport,
+      defaultTarget: opts.defaultTarget,
+      targetLabel: opts.lab ? `lab ${opts.labName ?? opts.defaultTarget.netns ?? ''}` : describeTarget(opts.defaultTarget),
+      lab: opts.lab,
+      privileged: process.getuid?.() === 0,
+    }),
+    'topology.snapshot': async ({ target }) => {
+      const state = await discover(target ?? opts.defaultTarget);
+      return { state, graph: buildGraph(state) };
+    },
+  };
+
+  const events: EventSource = {
+    subscribe(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (p: unknown) => void);
+      ensureWatch();
+      return () => {
+        set.delete(listener as (p: unknown) => void);
+        ensureWatch();
+      };
+    },
+  };
+
+  return {
+    handlers,
+    events,
+    close() {
+      listeners.clear();
+      ensureWatch();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * One HostState snapshot of a Target: one batched call per tool, all tools in parallel. A missing tool, a dead
+ * daemon or garbage output is recorded in `sources` and never stops the other sources; only an unknown
+ * namespace fails the snapshot as a whole (there is nothing to show).
+ */
+import { hostname } from 'node:os';
+import type { HostState, Link, LinuxBridge, OvsBridge, LibvirtNetwork, Domain, SourceName, SourceStatus } from '../../../shared/model/host-state';
+import { DEFAULT_LIBVIRT_URI, type Target } from '../../../shared/model/target';
+import { NotFoundError } from '../../../shared/ipc/errors';
+import { run as defaultRun, ToolError, type Runner } from '../runner';
+import { parseIpAddrs, parseIpLinks, parseNetnsIds, parseNetnsList, toBridges, toLinks, type RawLink } from './parse-ip';
+import { mergeBridgeInfo, parseBridgeVlans } from './parse-bridge';
+import { ovsListArgs, parseOvs } from './parse-ovs';
+import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
+import { reconcileOvsLinks } from './reconcile';
+
+export const TOOL_TIMEOUT_MS = 8_000;
+
+function ipArgs(target: Target, ...args: string[]): string[] {
+  return target.netns ? ['-n', target.netns, ...args] : args;
+}
+
+export function ovsBaseArgs(target: Target): string[] {
+  return ['ovs-vsctl', ...(target.ovsDb ? [`--db=${target.ovsDb}`] : []), '--timeout=5'];
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value?: T; status: SourceStatus }> {
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, status: { status: 'ok', durationMs: performance.now() - started } };
+  } catch (err) {
+    if (err instanceof NotFoundError) throw err;
+    const missing = err instanceof ToolError && err.failure === 'missing';
+    return {
+      status: {
+        status: missing ? 'unavailable' : 'error',
+        message: err instanceof Error ? err.message : String(err),
+        durationMs: performance.now() - started,
+      },
+    };
+  }
+}
+
+function notFoundIfNoNetns(err: unknown, target: Target): never {
+  if (err instanceof ToolError && /Cannot open network namespace|No such file or directory/.test(err.message) && target.netns) {
+    throw new NotFoundError(`network namespace "${target.netns}" does not exist`);
+  }
+  throw err;
+}
+
+export interface DiscoverOptions {
+  run?: Runner;
+  /** Resolve veth peers living in other namespaces (one extra `ip link` per such namespace). */
+  resolvePeers?: boolean;
+}
+
+export async function discover(target: Target, opts: DiscoverOptions = {}): Promise<HostState> {
+  const run = opts.run ?? defaultRun;
+  const t = { timeoutMs: TOOL_TIMEOUT_MS };
+  const call = (argv: string[]) => run(argv, t).catch((err) => notFoundIfNoNetns(err, target));
+
+  const [ipRes, bridgeRes, nsRes, ovsRes, virtRes] = await Promise.all([
+    timed(async () => {
+      const [links, addrs] = await Promise.all([
+        call(['ip', ...ipArgs(target, '-j', '-d', 'link', 'show')]),
+        call(['ip', ...ipArgs(target, '-j', 'addr', 'show')]),
+      ]);
+      return { raws: parseIpLinks(links.stdout), addrs: parseIpAddrs(addrs.stdout) };
+    }),
+    timed(async () => (await call(['bridge', ...ipArgs(target, '-j', 'link', 'show')])).stdout),
+    timed(async () => {
+      const [ids, list] = await Promise.all([
+        call(['ip', ...ipArgs(target, '-j', 'netns', 'list-id')]),
+        call(['ip', '-j', 'netns', 'list']),
+      ]);
+      return { ids: parseNetnsIds(ids.stdout), list: parseNetnsList(list.stdout) };
+    }),
+    target.netns && !target.ovsDb ? skipped('a namespace target without --ovs-db has no Open vSwitch database') : timed(() => readOvs(run, target)),
+    target.netns && !target.libvirtUri ? skipped('libvirt is read on the host; pass --libvirt URI to include it') : timed(() => readLibvirt(run, target)),
+  ]);
+
+  const raws: RawLink[] = ipRes.value?.raws ?? [];
+  const nsIds = nsRes.value?.ids ?? new Map<number, string>();
+  const peerNames = opts.resolvePeers === false ? new Map() : await resolvePeerNames(run, raws, nsIds);
+  let links: Link[] = toLinks(raws, ipRes.value?.addrs ?? new Map(), target.netns, nsIds, peerNames);
+  let bridges: LinuxBridge[] = toBridges(raws, target.netns);
+
+  // bridge VLANs are read only where some bridge filters VLANs: the call fails on kernels without the feature.
+  if (bridgeRes.value !== undefined) {
+    const vlanRes = bridges.some((b) => b.vlanFiltering)
+      ? await timed(async () => parseBridgeVlans((await call(['bridge', ...ipArgs(target, '-j', 'vlan', 'show')])).stdout))
+      : { value: new Map(), status: bridgeRes.status };
+    try {
+      bridges = mergeBridgeInfo(bridges, bridgeRes.value, vlanRes.value ?? new Map());
+      if (vlanRes.status.status !== 'ok') bridgeRes.status = vlanRes.status;
+    } catch (err) {
+      bridgeRes.status = { status: 'error', message: (err as Error).message, durationMs: bridgeRes.status.durationMs };
+    }
+  }
+  const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
+  links = reconcileOvsLinks(links, ovsBridges);
+
+  const sources: Record<SourceName, SourceStatus> = {
+    netns: nsRes.status,
+    ip: ipRes.status,
+    bridge: bridgeRes.status,
+    ovs: ovsRes.status,
+    libvirt: virtRes.status,
+  };
+  return {
+    target,
+    takenAt: new Date().toISOString(),
+    hostname: hostname(),
+    namespaces: nsRes.value?.list ?? [],
+    links,
+    bridges,
+    ovsBridges,
+    networks: virtRes.value?.networks ?? [],
+    domains: virtRes.value?.domains ?? [],
+    sources,
+  };
+}
+
+async function skipped(message: string): Promise<{ value?: never; status: SourceStatus }> {
+  return { status: { status: 'skipped', message, durationMs: 0 } };
+}
+
+async function resolvePeerNames(run: Runner, raws: RawLink[], nsIds: Map<number, string>): Promise<Map<string, Map<number, string>>> {
+  const wanted = new Set<string>();
+  for (const r of raws) {
+    if (r.linkinfo?.info_kind === 'veth' && r.link_netnsid !== undefined) {
+      const ns = nsIds.get(r.link_netnsid);
+      if (ns) wanted.add(ns);
+    }
+  }
+  const out = new Map<string, Map<number, string>>();
+  await Promise.all(
+    [...wanted].map(async (ns) => {
+      try {
+        const res = await run(['ip', '-n', ns, '-j', 'link', 'show'], { timeoutMs: TOOL_TIMEOUT_MS });
+        out.set(ns, new Map(parseIpLinks(res.stdout).map((l) => [l.ifindex, l.ifname])));
+      } catch {
+        /* the peer stays unnamed; the edge still shows its namespace */
+      }
+    }),
+  );
+  return out;
+}
+
+async function readOvs(run: Runner, target: Target): Promise<OvsBridge[]> {
+  try {
+    const res = await run([...ovsBaseArgs(target), ...ovsListArgs()], { timeoutMs: TOOL_TIMEOUT_MS });
+    return parseOvs(res.stdout);
+  } catch (err) {
+    if (err instanceof ToolError && /database connection failed|No such file or directory/.test(err.message)) {
+      throw new ToolError(`Open vSwitch database does not answer at ${target.ovsDb ?? 'the default socket'} (is ovsdb-server running?)`, 'failed', err.argv);
+    }
+    throw err;
+  }
+}
+
+async function readLibvirt(run: Runner, target: Target): Promise<{ networks: LibvirtNetwork[]; domains: Domain[] }> {
+  // Read-only connection: works for unprivileged users where the read-only socket is open to them.
+  const base = ['virsh', '-r', '-q', '-c', target.libvirtUri ?? DEFAULT_LIBVIRT_URI];
+  const lists = parseVirshLists((await run([...base, virshListCommand()], { timeoutMs: TOOL_TIMEOUT_MS })).stdout);
+  if (lists.networks.length + lists.domains.length === 0) return { networks: [], domains: [] };
+  // virsh goes on after a failed command (an object removed between the two calls) and exits 1.
+  const dump = await run([...base, virshDumpCommand(lists)], { timeoutMs: TOOL_TIMEOUT_MS, okExitCodes: [1] });
+  const parts = splitDumps(dump.stdout, lists);
+  const networks = lists.networks.flatMap((meta, i) => (parts.networks[i]?.trim() ? [parseNetworkXml(parts.networks[i] as string, meta)] : []));
+  const domains = lists.domains.flatMap((meta, i) => (parts.domains[i]?.trim() ? [parseDomainXml(parts.domains[i] as string, meta)] : []));
+  return { networks, domains };
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Builds everything the app, the CLI and web mode run from: Node bundles with esbuild, the renderer with Vite.
+// Runs on `npm ci` (prepare), `npm start`, and before the tests.
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { build as viteBuild } from 'vite';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const only = process.argv.includes('--node-only') ? 'node' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';
+const started = performance.now();
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { __NOVANET_VERSION__: JSON.stringify(pkg.version) },
+};
+// ESM bundles still meet CommonJS dependencies (ws) that call require(); give them one.
+const esmBanner = {
+  js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);",
+};
+
+if (only !== 'renderer') {
+  await Promise.all([
+    build({ ...common, format: 'esm', entryPoints: { novanet: 'electron/cli/entry.ts' }, outdir: 'out/cli', outExtension: { '.js': '.mjs' }, banner: esmBanner }),
+    build({ ...common, format: 'esm', entryPoints: { index: 'electron/main/index.ts' }, outdir: 'out/main', outExtension: { '.js': '.mjs' }, external: ['electron'], banner: esmBanner }),
+    // Sandboxed preloads must be CommonJS and may require only 'electron'.
+    build({ ...common, format: 'cjs', platform: 'browser', entryPoints: { index: 'electron/preload/index.ts' }, outdir: 'out/preload', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  ]);
+}
+if (only !== 'node') {
+  await viteBuild({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+}
+console.log(`novanet: built ${only} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,18 @@
+/**
+ * The channel allowlist, free of zod so the sandboxed preload stays small. contract.ts checks at compile time
+ * that these lists and its maps name exactly the same methods and events.
+ */
+export const METHOD_NAMES = ['app.info', 'topology.snapshot'] as const;
+export const EVENT_NAMES = ['topology.changed'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function isMethodName(v: unknown): v is MethodName {
+  return typeof v === 'string' && (METHOD_NAMES as readonly string[]).includes(v);
+}
+export function isEventName(v: unknown): v is EventName {
+  return typeof v === 'string' && (EVENT_NAMES as readonly string[]).includes(v);
+}
+
+/** Electron channel names: calls, subscribe, unsubscribe, pushed events. */
+export const IPC_CHANNELS = { call: 'novanet:call', sub: 'novanet:sub', unsub: 'novanet:unsub', event: 'novanet:event' } as const;
