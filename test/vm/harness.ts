@@ -1,0 +1,323 @@
+/**
+ * Boots Debian's full kernel under qemu (TCG) with the host's root shared read-only, for tests that need kernel
+ * features this machine's minimal kernel lacks. One boot serves many commands: `bootVm()` -> `run()` x N ->
+ * `close()`. qemu never outlives its session: close() powers off and kills by PID if needed, process exit and
+ * SIGINT/SIGTERM kill every live VM, and qemu is started under `setpriv --pdeathsig KILL` where available.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureArtifacts, probeVmHost, vmUnavailableReason } from './artifacts.js';
+import { DONE_MARK, GUEST_JOB_DIR, READY_MARK } from './guest-init.js';
+
+export { ensureArtifacts, vmUnavailableReason, cacheDir } from './artifacts.js';
+export { GUEST_JOB_DIR } from './guest-init.js';
+
+export interface BootOptions {
+  memoryMb?: number;
+  cpus?: number;
+  /** From starting qemu to the guest agent's ready line. */
+  bootTimeoutMs?: number;
+  /** Progress and timing lines; defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface VmRunOptions {
+  /** Killed in the guest after this long (its whole process group); default 60 s. */
+  timeoutMs?: number;
+  /** Guest working directory; default '/'. The host's paths exist in the guest since / is shared. */
+  cwd?: string;
+}
+
+export interface VmRunResult {
+  command: string;
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+export interface VmSession {
+  readonly pid: number;
+  readonly kernelVersion: string;
+  /** Spawn of qemu to the agent's ready line, and to the first command's answer. */
+  readonly bootMs: number;
+  readonly firstCommandMs: number;
+  /** Host directory that the guest sees as GUEST_JOB_DIR (read-write); for handing files to guest commands. */
+  readonly hostJobDir: string;
+  run(command: string, opts?: VmRunOptions): Promise<VmRunResult>;
+  close(): Promise<void>;
+}
+
+export class VmCommandTimeoutError extends Error {
+  override name = 'VmCommandTimeoutError';
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly timeoutMs: number,
+    readonly stdout = '',
+    readonly stderr = '',
+  ) {
+    super(message);
+  }
+}
+
+/** Past the guest-side timeout, how long the host waits before deciding the guest itself is stuck. */
+const HOST_GRACE_MS = 10_000;
+const POWEROFF_WAIT_MS = 5_000;
+
+const livePids = new Set<number>();
+let hooksInstalled = false;
+
+function killAllVms(): void {
+  for (const pid of livePids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  livePids.clear();
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllVms);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAllVms();
+      // Keep the default "die on signal" unless someone else handles it.
+      if (process.listenerCount(sig) === 1) {
+        process.off(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const tail = (s: string, n = 1500) => (s.length > n ? `...${s.slice(-n)}` : s);
+
+interface Pending {
+  id: string;
+  resolve: (r: { exitCode: number; timedOut: boolean }) => void;
+  reject: (e: Error) => void;
+}
+
+class Session implements VmSession {
+  bootMs = 0;
+  firstCommandMs = 0;
+  kernelVersion = '';
+  private lineBuf = '';
+  private stderrTail = '';
+  private pending: Pending | null = null;
+  private onReady: ((version: string) => void) | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private exited = false;
+  private closing = false;
+  private readonly exitPromise: Promise<void>;
+
+  constructor(
+    private readonly child: ResultPromise,
+    readonly pid: number,
+    private readonly workDir: string,
+  ) {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => this.onData(chunk));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (this.stderrTail = tail(this.stderrTail + chunk, 4000)));
+    this.exitPromise = child.then(
+      () => this.onExit(),
+      () => this.onExit(),
+    );
+  }
+
+  get hostJobDir(): string {
+    return join(this.workDir, 'job');
+  }
+
+  private get consoleLog(): string {
+    return join(this.workDir, 'console.log');
+  }
+
+  private onExit(): void {
+    this.exited = true;
+    livePids.delete(this.pid);
+    const p = this.pending;
+    this.pending = null;
+    if (!p) return;
+    if (this.closing) p.reject(new Error('the VM session was closed while the command ran'));
+    else void this.describeDeath().then((why) => p.reject(new Error(why)));
+  }
+
+  /** Why the VM is gone, with qemu's stderr and the end of the kernel console. */
+  async describeDeath(): Promise<string> {
+    const consoleText = await readFile(this.consoleLog, 'utf8').catch(() => '');
+    return (
+      `the VM (qemu pid ${this.pid}) exited unexpectedly` +
+      (this.stderrTail.trim() ? `; qemu: ${this.stderrTail.trim()}` : '') +
+      (consoleText.trim() ? `; console: ${tail(consoleText.trim(), 800)}` : '')
+    );
+  }
+
+  private onData(chunk: string): void {
+    this.lineBuf += chunk;
+    let nl: number;
+    while ((nl = this.lineBuf.indexOf('\n')) >= 0) {
+      const line = this.lineBuf.slice(0, nl).replace(/\r$/, '');
+      this.lineBuf = this.lineBuf.slice(nl + 1);
+      const ready = line.match(new RegExp(`${READY_MARK} (\\S+)$`));
+      if (ready && this.onReady) this.onReady(ready[1] ?? '');
+      const done = line.match(new RegExp(`${DONE_MARK} (\\d+) (\\d+) ([01])$`));
+      const p = this.pending;
+      if (done && p && p.id === done[1]) {
+        this.pending = null;
+        p.resolve({ exitCode: Number(done[2]), timedOut: done[3] === '1' });
+      }
+    }
+  }
+
+  waitReady(timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void this.describeDeath().then((why) =>
+          reject(new Error(`the VM did not boot within ${timeoutMs} ms${why.replace(/^[^;]*/, '')}`)),
+        );
+      }, timeoutMs);
+      this.onReady = (v) => {
+        clearTimeout(timer);
+        this.onReady = null;
+        resolve(v);
+      };
+      void this.exitPromise.then(async () => {
+        clearTimeout(timer);
+        reject(new Error(await this.describeDeath()));
+      });
+    });
+  }
+
+  run(command: string, opts: VmRunOptions = {}): Promise<VmRunResult> {
+    const result = this.queue.then(() => this.runNow(command, opts));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(command: string, opts: VmRunOptions): Promise<VmRunResult> {
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    if (this.exited || this.closing) throw new Error(`the VM session is closed; cannot run: ${command}`);
+    const id = String(this.nextId++);
+    const file = (ext: string) => join(this.hostJobDir, `${id}.${ext}`);
+    await writeFile(file('sh'), `cd -- ${shellQuote(opts.cwd ?? '/')} || exit 125\n${command}\n`);
+    const started = performance.now();
+    const answer = new Promise<{ exitCode: number; timedOut: boolean }>((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+    });
+    let hostTimer: NodeJS.Timeout | undefined;
+    const hostTimeout = new Promise<never>((_, reject) => {
+      hostTimer = setTimeout(() => reject(new Error('host timeout')), timeoutMs + HOST_GRACE_MS);
+    });
+    this.child.stdin?.write(`${id} ${(timeoutMs / 1000).toFixed(3)}\n`);
+    let outcome: { exitCode: number; timedOut: boolean };
+    try {
+      outcome = await Promise.race([answer, hostTimeout]);
+    } catch (err) {
+      if ((err as Error).message !== 'host timeout') throw err;
+      this.pending = null;
+      await this.kill();
+      throw new VmCommandTimeoutError(
+        `VM command timed out after ${timeoutMs} ms and the guest stopped answering (VM torn down): ${command}`,
+        command,
+        timeoutMs,
+      );
+    } finally {
+      clearTimeout(hostTimer);
+    }
+    const [stdout, stderr] = await Promise.all([file('out'), file('err')].map((f) => readFile(f, 'utf8')));
+    await Promise.all(['sh', 'out', 'err', 'timeout'].map((ext) => rm(file(ext), { force: true })));
+    if (outcome.timedOut) {
+      throw new VmCommandTimeoutError(
+        `VM command timed out after ${timeoutMs} ms (killed in the guest): ${command}`,
+        command,
+        timeoutMs,
+        stdout,
+        stderr,
+      );
+    }
+    return { command, stdout: stdout ?? '', stderr: stderr ?? '', exitCode: outcome.exitCode, durationMs: performance.now() - started };
+  }
+
+  private async kill(): Promise<void> {
+    this.closing = true;
+    if (!this.exited) {
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    await this.exitPromise;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return this.exitPromise;
+    this.closing = true;
+    if (!this.exited && !this.pending) {
+      this.child.stdin?.write('poweroff\n');
+      const timer = setTimeout(() => void this.kill(), POWEROFF_WAIT_MS);
+      await this.exitPromise;
+      clearTimeout(timer);
+    }
+    await this.kill();
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}
+
+export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const reason = vmUnavailableReason();
+  if (reason) throw new Error(reason);
+  const host = probeVmHost();
+  if (typeof host === 'string') throw new Error(host);
+  const t0 = performance.now();
+  const art = await ensureArtifacts();
+  if (art.built) log(`[vm] built boot artifacts for ${art.kernelVersion} in ${Math.round(performance.now() - t0)} ms`);
+
+  const work = await mkdtemp(join(tmpdir(), 'novanet-vm-'));
+  const jobDir = join(work, 'job');
+  const consoleLog = join(work, 'console.log');
+  await mkdir(jobDir);
+  const qemuArgs = [
+    ...['-accel', 'tcg', '-M', 'pc', '-m', String(opts.memoryMb ?? 1024), '-smp', String(opts.cpus ?? 2)],
+    ...['-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-no-reboot'],
+    ...['-kernel', art.kernel, '-initrd', art.initramfs],
+    ...['-append', 'console=ttyS0 panic=-1 rdinit=/init quiet mitigations=off'],
+    ...['-serial', `file:${consoleLog}`, '-chardev', 'stdio,id=ctl,signal=off', '-serial', 'chardev:ctl'],
+    ...['-virtfs', 'local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap'],
+    ...['-virtfs', `local,path=${jobDir},mount_tag=job,security_model=none,multidevs=remap`],
+  ];
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const [file, ...args] = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', host.qemu, ...qemuArgs] : [host.qemu, ...qemuArgs];
+  installExitHooks();
+  const started = performance.now();
+  const child = execa(file!, args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+  if (child.pid === undefined) throw new Error(`could not start ${host.qemu}`);
+  livePids.add(child.pid);
+  const session = new Session(child, child.pid, work);
+  try {
+    session.kernelVersion = await session.waitReady(opts.bootTimeoutMs ?? 60_000);
+    session.bootMs = Math.round(performance.now() - started);
+    const first = await session.run('uname -r', { timeoutMs: 20_000 });
+    if (first.exitCode !== 0) throw new Error(`the first VM command failed: ${first.stderr.trim()}`);
+    session.firstCommandMs = Math.round(performance.now() - started);
+  } catch (err) {
+    await session.close().catch(() => undefined);
+    throw err;
+  }
+  log(`[vm] ${session.kernelVersion}: ready in ${session.bootMs} ms, first command answered at ${session.firstCommandMs} ms`);
+  return session;
+}
