@@ -73,11 +73,9 @@ function linkAttributes(l: Link): Attr[] {
     if (l.vxlan.dstPort !== undefined) head.push(['UDP port', l.vxlan.dstPort]);
   }
   l.addresses.forEach((a, i) => head.push([i === 0 ? 'Addresses' : '', `${a.address}/${a.prefixLength}${a.scope ? ` (${a.scope})` : ''}`]));
-  const seen = new Set(head.map(([k]) => k.toLowerCase()));
-  const rest = Object.entries(l.attributes)
-    .filter(([k]) => !seen.has(k.toLowerCase()))
-    .sort(([a], [b]) => a.localeCompare(b));
-  return [...head, ...rest];
+  // The kernel's full attribute list stays on the HostState link (node.linkId): sending it twice would double
+  // the snapshot for large hosts.
+  return head;
 }
 
 function sublabelFor(l: Link): string | undefined {
@@ -124,6 +122,7 @@ export function buildGraph(state: HostState): TopologyGraph {
       sublabel: sublabelFor(l),
       state: linkState(l),
       ...(ns ? { netns: ns } : {}),
+      linkId: l.id,
       attributes: linkAttributes(l),
     });
   }
@@ -213,6 +212,7 @@ function addOvs(g: Builder, bridges: OvsBridge[], links: Map<string, Link>, idOf
       label: b.name,
       sublabel: b.datapathType === 'netdev' ? 'userspace datapath' : `${b.datapathType} datapath`,
       state: dev ? linkState(dev) : 'up',
+      ...(dev ? { linkId: dev.id } : {}),
       attributes: dev ? [...attrs, ...linkAttributes(dev).slice(2)] : attrs,
     });
     for (const p of b.ports) {
@@ -230,6 +230,7 @@ function addOvs(g: Builder, bridges: OvsBridge[], links: Map<string, Link>, idOf
           .filter(Boolean)
           .join(' · ') || undefined,
         state: iface?.error ? 'down' : pdev ? linkState(pdev) : 'unknown',
+        ...(pdev ? { linkId: pdev.id } : {}),
         attributes: [...portAttributes(p, b.name), ...(pdev ? linkAttributes(pdev) : [])],
       });
       g.edge('member', pid, bid, vlan);
@@ -272,6 +273,7 @@ function addDomains(
         label: nic.target ?? nic.mac,
         sublabel: [nic.model, nic.vlan !== undefined ? `VLAN ${nic.vlan}` : undefined, nic.portGroup].filter(Boolean).join(' · ') || undefined,
         state: tap ? linkState(tap) : d.state === 'running' ? 'unknown' : 'down',
+        ...(tap ? { linkId: tap.id } : {}),
         attributes: [
           ['MAC', nic.mac],
           ['Type', nic.type],

@@ -43,7 +43,9 @@ export const graphNodeSchema = z.object({
   state: nodeStateSchema,
   /** Namespace the object lives in; absent for the target's own namespace. */
   netns: z.string().optional(),
-  /** Every attribute of the object, for the details panel, in display order. */
+  /** The kernel link this node stands for: its full attribute list is `state.links[].attributes`. */
+  linkId: z.string().optional(),
+  /** The object's main attributes, for the details panel, in display order. */
   attributes: z.array(z.tuple([z.string(), z.union([z.string(), z.number(), z.boolean()])])),
 });
 export type GraphNode = z.infer<typeof graphNodeSchema>;

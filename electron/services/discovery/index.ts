@@ -4,12 +4,13 @@
  * namespace fails the snapshot as a whole (there is nothing to show).
  */
 import { hostname } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import type { HostState, Link, LinuxBridge, OvsBridge, LibvirtNetwork, Domain, SourceName, SourceStatus } from '../../../shared/model/host-state';
 import { DEFAULT_LIBVIRT_URI, type Target } from '../../../shared/model/target';
 import { NotFoundError } from '../../../shared/ipc/errors';
 import { run as defaultRun, ToolError, type Runner } from '../runner';
-import { parseIpAddrs, parseIpLinks, parseNetnsIds, parseNetnsList, toBridges, toLinks, type RawLink } from './parse-ip';
-import { mergeBridgeInfo, parseBridgeVlans } from './parse-bridge';
+import { addressesOf, parseIpLinks, parseNetnsIds, toBridges, toLinks, type RawLink } from './parse-ip';
+import { applyBridgeVlans, parseBridgeVlans } from './parse-bridge';
 import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
@@ -60,43 +61,32 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   const t = { timeoutMs: TOOL_TIMEOUT_MS };
   const call = (argv: string[]) => run(argv, t).catch((err) => notFoundIfNoNetns(err, target));
 
-  const [ipRes, bridgeRes, nsRes, ovsRes, virtRes] = await Promise.all([
-    timed(async () => {
-      const [links, addrs] = await Promise.all([
-        call(['ip', ...ipArgs(target, '-j', '-d', 'link', 'show')]),
-        call(['ip', ...ipArgs(target, '-j', 'addr', 'show')]),
-      ]);
-      return { raws: parseIpLinks(links.stdout), addrs: parseIpAddrs(addrs.stdout) };
-    }),
-    timed(async () => (await call(['bridge', ...ipArgs(target, '-j', 'link', 'show')])).stdout),
-    timed(async () => {
-      const [ids, list] = await Promise.all([
-        call(['ip', ...ipArgs(target, '-j', 'netns', 'list-id')]),
-        call(['ip', '-j', 'netns', 'list']),
-      ]);
-      return { ids: parseNetnsIds(ids.stdout), list: parseNetnsList(list.stdout) };
-    }),
+  // One `ip` call gives every link with its details and addresses; the other sources run beside it.
+  const [ipRes, nsList, ovsRes, virtRes] = await Promise.all([
+    timed(async () => parseIpLinks((await call(['ip', ...ipArgs(target, '-j', '-d', 'addr', 'show')])).stdout)),
+    listNamespaces(),
     target.netns && !target.ovsDb ? skipped('a namespace target without --ovs-db has no Open vSwitch database') : timed(() => readOvs(run, target)),
     target.netns && !target.libvirtUri ? skipped('libvirt is read on the host; pass --libvirt URI to include it') : timed(() => readLibvirt(run, target)),
   ]);
 
-  const raws: RawLink[] = ipRes.value?.raws ?? [];
-  const nsIds = nsRes.value?.ids ?? new Map<number, string>();
-  const peerNames = opts.resolvePeers === false ? new Map() : await resolvePeerNames(run, raws, nsIds);
-  let links: Link[] = toLinks(raws, ipRes.value?.addrs ?? new Map(), target.netns, nsIds, peerNames);
+  const raws: RawLink[] = ipRes.value ?? [];
+  // Namespace ids and peer names are needed only for veths whose peer lives elsewhere.
+  const crossNs = raws.some((r) => r.link_netnsid !== undefined);
+  const nsRes = crossNs
+    ? await timed(async () => parseNetnsIds((await call(['ip', ...ipArgs(target, '-j', 'netns', 'list-id')])).stdout))
+    : { value: new Map<number, string>(), status: { status: 'ok' as const, durationMs: 0 } };
+  const nsIds = nsRes.value ?? new Map<number, string>();
+  const peerNames = opts.resolvePeers === false || !crossNs ? new Map() : await resolvePeerNames(run, raws, nsIds);
+  let links: Link[] = toLinks(raws, addressesOf(raws), target.netns, nsIds, peerNames);
   let bridges: LinuxBridge[] = toBridges(raws, target.netns);
 
-  // bridge VLANs are read only where some bridge filters VLANs: the call fails on kernels without the feature.
-  if (bridgeRes.value !== undefined) {
-    const vlanRes = bridges.some((b) => b.vlanFiltering)
-      ? await timed(async () => parseBridgeVlans((await call(['bridge', ...ipArgs(target, '-j', 'vlan', 'show')])).stdout))
-      : { value: new Map(), status: bridgeRes.status };
-    try {
-      bridges = mergeBridgeInfo(bridges, bridgeRes.value, vlanRes.value ?? new Map());
-      if (vlanRes.status.status !== 'ok') bridgeRes.status = vlanRes.status;
-    } catch (err) {
-      bridgeRes.status = { status: 'error', message: (err as Error).message, durationMs: bridgeRes.status.durationMs };
-    }
+  // Port state, cost and priority come with `ip -d`; `bridge vlan` is read only where a bridge filters VLANs
+  // (the call fails on kernels without the feature).
+  let bridgeStatus: SourceStatus = { status: 'ok', durationMs: 0 };
+  if (bridges.some((b) => b.vlanFiltering)) {
+    const vlanRes = await timed(async () => parseBridgeVlans((await call(['bridge', ...ipArgs(target, '-j', 'vlan', 'show')])).stdout));
+    bridgeStatus = vlanRes.status;
+    if (vlanRes.value) bridges = applyBridgeVlans(bridges, vlanRes.value);
   }
   const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
   links = reconcileOvsLinks(links, ovsBridges);
@@ -104,7 +94,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   const sources: Record<SourceName, SourceStatus> = {
     netns: nsRes.status,
     ip: ipRes.status,
-    bridge: bridgeRes.status,
+    bridge: bridgeStatus,
     ovs: ovsRes.status,
     libvirt: virtRes.status,
   };
@@ -112,7 +102,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     target,
     takenAt: new Date().toISOString(),
     hostname: hostname(),
-    namespaces: nsRes.value?.list ?? [],
+    namespaces: nsList,
     links,
     bridges,
     ovsBridges,
@@ -120,6 +110,15 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     domains: virtRes.value?.domains ?? [],
     sources,
   };
+}
+
+/** Named namespaces are the entries of /run/netns: no process needed. */
+async function listNamespaces(): Promise<{ name: string }[]> {
+  try {
+    return (await readdir('/run/netns')).sort().map((name) => ({ name }));
+  } catch {
+    return [];
+  }
 }
 
 async function skipped(message: string): Promise<{ value?: never; status: SourceStatus }> {
@@ -139,7 +138,7 @@ async function resolvePeerNames(run: Runner, raws: RawLink[], nsIds: Map<number,
     [...wanted].map(async (ns) => {
       try {
         const res = await run(['ip', '-n', ns, '-j', 'link', 'show'], { timeoutMs: TOOL_TIMEOUT_MS });
-        out.set(ns, new Map(parseIpLinks(res.stdout).map((l) => [l.ifindex, l.ifname])));
+        out.set(ns, new Map(parseIpLinks(res.stdout, 'ip -j link').map((l) => [l.ifindex, l.ifname])));
       } catch {
         /* the peer stays unnamed; the edge still shows its namespace */
       }

@@ -1,19 +1,7 @@
-/** Parsers for `bridge -j link` and `bridge -j vlan`, merged into the bridges read from `ip -d link`. */
+/** Parser for `bridge -j vlan`, merged into the bridges read from `ip -d`. */
 import { z } from 'zod';
 import type { LinuxBridge } from '../../../shared/model/host-state';
 import { parseJson } from './tool-output';
-
-const bridgeLinkSchema = z.array(
-  z
-    .object({
-      ifname: z.string(),
-      master: z.string().optional(),
-      state: z.string().optional(),
-      priority: z.number().optional(),
-      cost: z.number().optional(),
-    })
-    .passthrough(),
-);
 
 const bridgeVlanSchema = z.array(
   z
@@ -49,21 +37,8 @@ export function parseBridgeVlans(text: string): BridgeVlans {
   return out;
 }
 
-/** Brings port state, cost and priority from `bridge link`, and VLANs from `bridge vlan`, onto each bridge. */
-export function mergeBridgeInfo(bridges: LinuxBridge[], linkText: string, vlans: BridgeVlans): LinuxBridge[] {
-  const rows = parseJson('bridge -j link', linkText || '[]', bridgeLinkSchema);
-  const byName = new Map(rows.map((r) => [r.ifname, r]));
-  return bridges.map((b) => ({
-    ...b,
-    ports: b.ports.map((p) => {
-      const row = byName.get(p.name);
-      return {
-        ...p,
-        state: row?.state ?? p.state,
-        cost: row?.cost ?? p.cost,
-        priority: row?.priority ?? p.priority,
-        vlans: vlans.get(p.name) ?? [],
-      };
-    }),
-  }));
+/** Brings VLANs from `bridge vlan` onto each bridge's ports (state, cost and priority come from `ip -d`). */
+export function applyBridgeVlans(bridges: LinuxBridge[], vlans: BridgeVlans): LinuxBridge[] {
+  if (vlans.size === 0) return bridges;
+  return bridges.map((b) => ({ ...b, ports: b.ports.map((p) => ({ ...p, vlans: vlans.get(p.name) ?? [] })) }));
 }

@@ -1,7 +1,7 @@
-/** Parsers for `ip -j -d link`, `ip -j addr` and `ip -j netns list-id`: pure, tested on recorded output. */
+/** Parsers for `ip -j -d addr` (or `ip -j -d link`) and `ip -j netns list-id`: pure, tested on recorded output. */
 import { z } from 'zod';
 import { linkId, type Address, type Link, type LinkKind, type LinuxBridge } from '../../../shared/model/host-state';
-import { flatten, parseJson } from './tool-output';
+import { flatten, OutputError, parseJson } from './tool-output';
 
 const linkinfoSchema = z
   .object({
@@ -26,6 +26,7 @@ const rawLinkSchema = z
     link_index: z.number().int().optional(),
     link_netnsid: z.number().int().optional(),
     ifalias: z.string().optional(),
+    addr_info: z.array(z.object({ family: z.string(), local: z.string().optional(), prefixlen: z.number().int().optional() }).passthrough()).optional(),
     linkinfo: linkinfoSchema.optional(),
     parentbus: z.string().optional(),
     parentdev: z.string().optional(),
@@ -33,36 +34,47 @@ const rawLinkSchema = z
   .passthrough();
 export type RawLink = z.infer<typeof rawLinkSchema>;
 
-const rawAddrSchema = z.array(
-  z
-    .object({
-      ifname: z.string(),
-      addr_info: z
-        .array(
-          z
-            .object({
-              family: z.string(),
-              local: z.string().optional(),
-              prefixlen: z.number().int().optional(),
-              scope: z.string().optional(),
-            })
-            .passthrough(),
-        )
-        .default([]),
-    })
-    .passthrough(),
-);
-
-export function parseIpLinks(text: string): RawLink[] {
-  return parseJson('ip -j -d link', text, z.array(rawLinkSchema));
+/**
+ * `ip -j -d addr` (links with their details and addresses in one call) is the largest output NovaNet reads
+ * (1.2 MB for 900 links), so it is checked field by field
+ * rather than through the schema; the schema still documents the shape and checks the rare odd entry.
+ */
+export function parseIpLinks(text: string, tool = 'ip -j -d addr'): RawLink[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new OutputError(`${tool} returned output that is not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(data)) throw new OutputError(`${tool} returned unexpected JSON at (root): expected an array`);
+  for (let i = 0; i < data.length; i++) {
+    const l = data[i] as Record<string, unknown> | null;
+    const ok =
+      l !== null &&
+      typeof l === 'object' &&
+      typeof l.ifindex === 'number' &&
+      typeof l.ifname === 'string' &&
+      typeof l.mtu === 'number' &&
+      (l.flags === undefined || Array.isArray(l.flags)) &&
+      (l.linkinfo === undefined || (typeof l.linkinfo === 'object' && l.linkinfo !== null)) &&
+      (l.addr_info === undefined || Array.isArray(l.addr_info));
+    if (!ok) data[i] = parseJson(`${tool} (entry ${i})`, JSON.stringify(l), rawLinkSchema);
+    else {
+      l.flags ??= [];
+      l.operstate ??= 'UNKNOWN';
+    }
+  }
+  return data as RawLink[];
 }
 
-export function parseIpAddrs(text: string): Map<string, Address[]> {
-  const rows = parseJson('ip -j addr', text, rawAddrSchema);
+/** Addresses per link, from the `addr_info` of `ip -j [-d] addr` (already shape-checked by parseIpLinks). */
+export function addressesOf(raws: RawLink[]): Map<string, Address[]> {
   const out = new Map<string, Address[]>();
-  for (const row of rows) {
+  for (const row of raws) {
     const addrs: Address[] = [];
-    for (const a of row.addr_info) {
+    const info = (row as { addr_info?: unknown }).addr_info;
+    if (!Array.isArray(info)) continue;
+    for (const a of info as { family?: string; local?: string; prefixlen?: number; scope?: string }[]) {
       if ((a.family === 'inet' || a.family === 'inet6') && a.local && a.prefixlen !== undefined) {
         addrs.push({ family: a.family, address: a.local, prefixLength: a.prefixlen, scope: a.scope });
       }
@@ -125,6 +137,7 @@ export function toLinks(
   peerNames: Map<string, Map<number, string>>,
 ): Link[] {
   const byIndex = new Map(raws.map((r) => [r.ifindex, r]));
+  const byName = new Map(raws.map((r) => [r.ifname, r]));
   return raws.map((raw) => {
     const kind = classify(raw);
     const data = raw.linkinfo?.info_data ?? {};
@@ -153,7 +166,7 @@ export function toLinks(
           name: peerNs ? peerNames.get(peerNs)?.get(raw.link_index) : undefined,
         };
       } else if (raw.link) {
-        const peer = raws.find((r) => r.ifname === raw.link);
+        const peer = byName.get(raw.link);
         link.peer = { ifindex: peer?.ifindex ?? -1, name: raw.link, netns };
       }
     } else if (raw.link) {
@@ -182,10 +195,19 @@ const SKIP = new Set(['ifname', 'linkinfo', 'addr_info', 'link', 'link_index', '
 
 function linkAttributes(raw: RawLink): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(raw)) if (!SKIP.has(k)) flatten(v, k, out);
+  const r = raw as Record<string, unknown>;
+  for (const k in r) {
+    if (SKIP.has(k)) continue;
+    const v = r[k];
+    const t = typeof v;
+    if (t === 'string' || t === 'number' || t === 'boolean') out[k] = v as string | number | boolean;
+    else flatten(v, k, out);
+  }
   const li = raw.linkinfo;
-  if (li?.info_kind) out['driver kind'] = li.info_kind;
-  flatten(li?.info_data, li?.info_kind ?? 'info', out);
+  if (li?.info_kind) {
+    out['driver kind'] = li.info_kind;
+    flatten(li.info_data, li.info_kind, out);
+  }
   if (li?.info_slave_kind) flatten(li.info_slave_data, `port (${li.info_slave_kind})`, out);
   return out;
 }
