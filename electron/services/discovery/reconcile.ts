@@ -22,7 +22,7 @@ export function reconcileOvsLinks(links: Link[], ovs: OvsBridge[]): Link[] {
   return links.map((l) => {
     if (bridgeNames.has(l.name)) return { ...l, kind: 'ovs-bridge' };
     if (internal.has(l.name)) return { ...l, kind: 'ovs-internal', master: l.master ?? internal.get(l.name) };
-    if (members.has(l.name) && !l.master) return { ...l, master: members.get(l.name) };
+    if (members.has(l.name) && (!l.master || OVS_DATAPATH_DEVICES.has(l.master))) return { ...l, master: members.get(l.name) };
     return l;
   });
 }
