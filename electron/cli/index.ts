@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, ValidationError, PermissionError, UnavailableError } from '../../shared/ipc/errors';
+import { NotFoundError, ValidationError } from '../../shared/ipc/errors';
 import { buildGraph } from '../../shared/topology/build-graph';
 import { discover } from '../services/discovery/index';
 import { createServices } from '../services/api';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .action(async (opts) => {
       let target = targetFrom(opts);
+      await assertTargetExists(target);
       let startedLab = false;
       if (opts.lab) {
         let info = await labStatus(opts.labName);
@@ -106,6 +108,13 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A namespace that does not exist is refused before anything is served or printed. */
+async function assertTargetExists(target: { netns?: string }): Promise<void> {
+  if (target.netns && !existsSync(join('/run/netns', target.netns))) {
+    throw new NotFoundError(`network namespace "${target.netns}" does not exist`);
+  }
+}
+
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof ValidationError) return EXIT.usage;
@@ -121,8 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = exitCodeFor(err);
     // Commander already printed its own usage errors and help.
     if (!(err instanceof CommanderError)) {
-      const kind = err instanceof PermissionError || err instanceof UnavailableError ? '' : '';
-      process.stderr.write(`novanet: ${kind}${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`novanet: ${err instanceof Error ? err.message : String(err)}\n`);
     }
     return code;
   }

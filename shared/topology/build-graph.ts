@@ -3,7 +3,7 @@
  * renderer keeps its layout across snapshots. Ids come from names (namespace, OVS bridge, domain, MAC), never
  * from ifindex or list position.
  */
-import type { Domain, HostState, LibvirtNetwork, Link, LinkKind, OvsBridge, OvsPort } from '../model/host-state';
+import type { Domain, HostState, LibvirtNetwork, Link, LinkKind, LinuxBridge, OvsBridge, OvsPort } from '../model/host-state';
 import { linkId } from '../model/host-state';
 import type { EdgeKind, GraphEdge, GraphNode, NodeKind, NodeState, TopologyGraph } from './graph';
 
@@ -84,6 +84,23 @@ function sublabelFor(l: Link): string | undefined {
   return addrText(l);
 }
 
+function bridgeAttributes(b: LinuxBridge): Attr[] {
+  const out: Attr[] = [['STP', b.stp.enabled]];
+  if (b.stp.priority !== undefined) out.push(['STP priority', b.stp.priority]);
+  if (b.stp.forwardDelay !== undefined) out.push(['Forward delay (s)', b.stp.forwardDelay]);
+  if (b.stp.helloTime !== undefined) out.push(['Hello time (s)', b.stp.helloTime]);
+  if (b.stp.maxAge !== undefined) out.push(['Max age (s)', b.stp.maxAge]);
+  out.push(['VLAN filtering', b.vlanFiltering]);
+  if (b.multicastSnooping !== undefined) out.push(['Multicast snooping', b.multicastSnooping]);
+  if (b.ageingTime !== undefined) out.push(['Ageing time (s)', b.ageingTime]);
+  out.push(['Ports', b.ports.length]);
+  for (const p of b.ports) {
+    const vlans = p.vlans.map((v) => `${v.vid}${v.pvid ? ' PVID' : ''}${v.untagged ? ' untagged' : ''}`).join(', ');
+    out.push([`Port ${p.name}`, `${p.state}${p.cost !== undefined ? `, cost ${p.cost}` : ''}${vlans ? `, VLANs ${vlans}` : ''}`]);
+  }
+  return out;
+}
+
 class Builder {
   nodes = new Map<string, GraphNode>();
   edges = new Map<string, GraphEdge>();
@@ -113,8 +130,10 @@ export function buildGraph(state: HostState): TopologyGraph {
   addOvs(g, state.ovsBridges, links, idOfLink);
   const taps = addDomains(g, state.domains, links, idOfLink, state.ovsBridges);
 
+  const bridges = new Map(state.bridges.map((b) => [b.name, b]));
   for (const l of state.links) {
     if (HIDDEN.has(l.name) || g.alias.has(l.id) || taps.has(l.name)) continue;
+    const br = bridges.get(l.name);
     g.node({
       id: l.id,
       kind: linkKindToNode[l.kind],
@@ -123,7 +142,7 @@ export function buildGraph(state: HostState): TopologyGraph {
       state: linkState(l),
       ...(ns ? { netns: ns } : {}),
       linkId: l.id,
-      attributes: linkAttributes(l),
+      attributes: br ? [...linkAttributes(l), ...bridgeAttributes(br)] : linkAttributes(l),
     });
   }
   for (const l of state.links) {
