@@ -262,8 +262,8 @@ const hostArb = (withOvsAndVms: boolean): fc.Arbitrary<RandomHost> =>
         names: fc.constant(names),
         netns: fc.constant(netns),
         specs: fc.array(specArb, { minLength: names.length, maxLength: names.length }),
-        ovsPorts: withOvsAndVms ? fc.subarray(names) : fc.constant([]),
-        tapOf: withOvsAndVms ? fc.option(fc.constantFrom(...names), { nil: undefined }) : fc.constant(undefined),
+        ovsPorts: withOvsAndVms ? fc.subarray(names) : fc.constant<string[]>([]),
+        tapOf: withOvsAndVms ? fc.option(fc.constantFrom(...names), { nil: undefined }) : fc.constant<string | undefined>(undefined),
       }),
     )
     .map(({ names, netns, specs, ovsPorts, tapOf }) => {
