@@ -31,7 +31,7 @@ export function createPreloadBridge(ipc: Ipc): RawBridge {
       }
       set.add(listener);
       return () => {
-        set.delete(listener);
+        if (!set.delete(listener)) return; // already unsubscribed: must not end a newer subscription
         if (set.size === 0) {
           listeners.delete(event);
           ipc.send(IPC_CHANNELS.unsub, event);
