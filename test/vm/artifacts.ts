@@ -6,16 +6,18 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { AGENT_SCRIPT, INIT_SCRIPT } from './guest-init.js';
-import { writeCpio, type CpioEntry } from './cpio.js';
+import { AGENT_SCRIPT, INIT_SCRIPT } from './guest-init';
+import { writeCpio, type CpioEntry } from './cpio';
 
 /** Modules the initramfs must carry: root is not mounted yet, so modprobe cannot find them. */
 const INITRAMFS_MODULES = ['virtio_pci', '9pnet_virtio', '9p'];
 const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox', '/sbin/busybox', '/usr/sbin/busybox'];
+/** Debian package of each decompressor the kernel image or its modules may need. */
+const DECOMPRESSORS = { xz: ['xz', 'xz-utils'], zst: ['zstd', 'zstd'] } as const;
 const EXTRA_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/bin'];
 
 export interface VmHost {
@@ -79,7 +81,10 @@ interface ModuleIndex {
   builtin: Set<string>;
 }
 
-const moduleName = (p: string) => basename(p).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/-/g, '_');
+const moduleName = (p: string) =>
+  basename(p)
+    .replace(/\.ko(\.(xz|zst|gz))?$/, '')
+    .replace(/-/g, '_');
 
 function readModuleIndex(modulesDir: string): ModuleIndex {
   const deps = new Map<string, { path: string; deps: string[] }>();
@@ -159,11 +164,21 @@ export function probeVmHost(env: NodeJS.ProcessEnv = process.env): VmHost | stri
   if (!busybox) {
     return 'no statically linked busybox found: install the Debian package busybox-static (the busybox package replaces it with a dynamic one)';
   }
-  let pvh = true;
+  let config = '';
   try {
-    pvh = /^CONFIG_PVH=y$/m.test(readFileSync(`/boot/config-${kernel.kernelVersion}`, 'utf8'));
+    config = readFileSync(`/boot/config-${kernel.kernelVersion}`, 'utf8');
   } catch {
-    /* no config to read: try PVH, qemu says so if the ELF note is missing */
+    /* no config to read: try PVH (qemu says so if the ELF note is missing) and find the payload by its magic */
+  }
+  const pvh = !config || /^CONFIG_PVH=y$/m.test(config);
+  const modulesCompressed = readFileSync(join(kernel.modulesDir, 'modules.dep'), 'utf8').match(/\.ko\.(xz|zst)\b/)?.[1];
+  for (const kind of ['xz', 'zst'] as const) {
+    const [tool, pkg] = DECOMPRESSORS[kind];
+    const needed =
+      (pvh && new RegExp(`^CONFIG_KERNEL_${kind === 'xz' ? 'XZ' : 'ZSTD'}=y$`, 'm').test(config)) ||
+      modulesCompressed === kind;
+    if (needed && !findExecutable(tool, env))
+      return `${tool} not found (needed to unpack the kernel): install the Debian package ${pkg}`;
   }
   return { qemu, busybox, pvh, ...kernel };
 }
@@ -173,17 +188,11 @@ export function vmUnavailableReason(env: NodeJS.ProcessEnv = process.env): strin
   return typeof host === 'string' ? host : null;
 }
 
-async function decompress(kind: 'xz' | 'zst' | 'gz', data: Buffer, busybox: string): Promise<Buffer> {
+async function decompress(kind: 'xz' | 'zst' | 'gz', data: Buffer): Promise<Buffer> {
   if (kind === 'gz') return gunzipSync(data);
-  const env = process.env;
   // --single-stream: the bzImage has trailing data after the payload, which xz would otherwise call corrupt.
-  const argv =
-    kind === 'xz'
-      ? findExecutable('xz', env)
-        ? ['xz', '-dc', '--single-stream']
-        : [busybox, 'xzcat']
-      : ['zstd', '-dcq'];
-  const [file, ...args] = argv as [string, ...string[]];
+  // (busybox's xzcat cannot stand in: it lacks the x86 BCJ filter the kernel's payload uses.)
+  const [file, args] = kind === 'xz' ? ['xz', ['-dc', '--single-stream']] : ['zstd', ['-dcq']];
   const r = await execa(file, args, { input: data, encoding: 'buffer', reject: false, maxBuffer: 1 << 30 });
   return Buffer.from(r.stdout);
 }
@@ -196,22 +205,22 @@ const PAYLOAD_MAGIC: [kind: 'xz' | 'zst' | 'gz', magic: Buffer][] = [
 ];
 
 /** Same idea as the kernel's scripts/extract-vmlinux: try each compressed payload until one yields an ELF. */
-export async function extractVmlinux(image: Buffer, busybox: string): Promise<Buffer> {
+export async function extractVmlinux(image: Buffer): Promise<Buffer> {
   if (image.subarray(0, 4).equals(ELF)) return image;
   for (const [kind, magic] of PAYLOAD_MAGIC) {
     for (let at = image.indexOf(magic); at >= 0; at = image.indexOf(magic, at + 1)) {
-      const out = await decompress(kind, image.subarray(at), busybox).catch(() => Buffer.alloc(0));
+      const out = await decompress(kind, image.subarray(at)).catch(() => Buffer.alloc(0));
       if (out.subarray(0, 4).equals(ELF)) return out;
     }
   }
   throw new Error('could not find a compressed vmlinux (xz, zstd or gzip) inside the kernel image');
 }
 
-async function moduleBytes(path: string, busybox: string): Promise<Buffer> {
+async function moduleBytes(path: string): Promise<Buffer> {
   const data = await readFile(path);
-  if (path.endsWith('.xz')) return decompress('xz', data, busybox);
-  if (path.endsWith('.zst')) return decompress('zst', data, busybox);
-  if (path.endsWith('.gz')) return decompress('gz', data, busybox);
+  if (path.endsWith('.xz')) return decompress('xz', data);
+  if (path.endsWith('.zst')) return decompress('zst', data);
+  if (path.endsWith('.gz')) return decompress('gz', data);
   return data;
 }
 
@@ -249,7 +258,7 @@ export async function ensureArtifacts(env: NodeJS.ProcessEnv = process.env): Pro
   let built = false;
 
   if (host.pvh && !(existsSync(vmlinux) && readIfExists(stamp) === source)) {
-    await writeAtomic(vmlinux, await extractVmlinux(await readFile(host.kernelImage), host.busybox));
+    await writeAtomic(vmlinux, await extractVmlinux(await readFile(host.kernelImage)));
     await writeAtomic(stamp, Buffer.from(source));
     built = true;
   }
@@ -268,10 +277,14 @@ export async function ensureArtifacts(env: NodeJS.ProcessEnv = process.env): Pro
       { name: 'modules.order', mode: 0o100644, data: Buffer.from(modules.map((m) => m.name).join('\n') + '\n') },
     ];
     for (const m of modules) {
-      entries.push({ name: `modules/${m.name}.ko`, mode: 0o100644, data: await moduleBytes(m.path, host.busybox) });
+      entries.push({ name: `modules/${m.name}.ko`, mode: 0o100644, data: await moduleBytes(m.path) });
     }
     await writeAtomic(initramfs, writeCpio(entries));
     built = true;
+    // Older builds for this kernel are dead weight once the scripts changed.
+    for (const f of readdirSync(dir)) {
+      if (/^initramfs-[0-9a-f]+\.cpio$/.test(f) && join(dir, f) !== initramfs) await rm(join(dir, f), { force: true });
+    }
   }
   return { kernelVersion: host.kernelVersion, kernel: host.pvh ? vmlinux : host.kernelImage, initramfs, built };
 }

@@ -25,8 +25,10 @@ $B mount -t sysfs sysfs /sys
 $B mount -t devtmpfs devtmpfs /dev
 for m in $($B cat /modules.order); do $B insmod "/modules/$m.ko" || fail "insmod $m failed"; done
 R=/newroot
-# cache=none (the default) keeps the guest coherent with files the host changes during a session.
-$B mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 root $R || fail "cannot mount the host's root over 9p"
+# cache=loose keeps executables in the guest's page cache (each exec re-reads them over 9p otherwise, several
+# times slower under TCG). The price: a host file changed during a session may look stale; hand such files over
+# in the job share, which stays uncached.
+$B mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose root $R || fail "cannot mount the host's root over 9p"
 # The shared root is read-only: everything a tool writes must land on tmpfs.
 for d in tmp run var/tmp var/log; do $B mount -t tmpfs -o mode=1777 tmpfs "$R/$d" || fail "tmpfs on /$d"; done
 $B mkdir -p $R${GUEST_JOB_DIR}

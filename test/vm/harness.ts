@@ -1,19 +1,20 @@
 /**
  * Boots Debian's full kernel under qemu (TCG) with the host's root shared read-only, for tests that need kernel
  * features this machine's minimal kernel lacks. One boot serves many commands: `bootVm()` -> `run()` x N ->
- * `close()`. qemu never outlives its session: close() powers off and kills by PID if needed, process exit and
- * SIGINT/SIGTERM kill every live VM, and qemu is started under `setpriv --pdeathsig KILL` where available.
+ * `close()`. qemu never outlives its session: close() powers off and kills by PID if needed, and reaper.ts kills
+ * every live VM on process exit or a signal.
  */
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureArtifacts, probeVmHost, vmUnavailableReason } from './artifacts.js';
-import { DONE_MARK, GUEST_JOB_DIR, READY_MARK } from './guest-init.js';
+import { ensureArtifacts, probeVmHost } from './artifacts';
+import { DONE_MARK, READY_MARK } from './guest-init';
+import { trackPid, untrackPid } from './reaper';
 
-export { ensureArtifacts, vmUnavailableReason, cacheDir } from './artifacts.js';
-export { GUEST_JOB_DIR } from './guest-init.js';
+export { ensureArtifacts, vmUnavailableReason, cacheDir } from './artifacts';
+export { GUEST_JOB_DIR } from './guest-init';
 
 export interface BootOptions {
   memoryMb?: number;
@@ -22,6 +23,8 @@ export interface BootOptions {
   bootTimeoutMs?: number;
   /** Progress and timing lines; defaults to stderr. */
   log?: (line: string) => void;
+  /** Where NOVANET_QEMU, NOVANET_VM_KERNEL, NOVANET_VM_BUSYBOX and NOVANET_VM_CACHE are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface VmRunOptions {
@@ -67,37 +70,6 @@ export class VmCommandTimeoutError extends Error {
 /** Past the guest-side timeout, how long the host waits before deciding the guest itself is stuck. */
 const HOST_GRACE_MS = 10_000;
 const POWEROFF_WAIT_MS = 5_000;
-
-const livePids = new Set<number>();
-let hooksInstalled = false;
-
-function killAllVms(): void {
-  for (const pid of livePids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  livePids.clear();
-}
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', killAllVms);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      killAllVms();
-      // Keep the default "die on signal" unless someone else handles it.
-      if (process.listenerCount(sig) === 1) {
-        process.off(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, onSignal);
-  }
-}
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const tail = (s: string, n = 1500) => (s.length > n ? `...${s.slice(-n)}` : s);
@@ -147,7 +119,7 @@ class Session implements VmSession {
 
   private onExit(): void {
     this.exited = true;
-    livePids.delete(this.pid);
+    untrackPid(this.pid);
     const p = this.pending;
     this.pending = null;
     if (!p) return;
@@ -248,7 +220,13 @@ class Session implements VmSession {
         stderr,
       );
     }
-    return { command, stdout: stdout ?? '', stderr: stderr ?? '', exitCode: outcome.exitCode, durationMs: performance.now() - started };
+    return {
+      command,
+      stdout: stdout ?? '',
+      stderr: stderr ?? '',
+      exitCode: outcome.exitCode,
+      durationMs: performance.now() - started,
+    };
   }
 
   private async kill(): Promise<void> {
@@ -279,34 +257,43 @@ class Session implements VmSession {
 
 export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const reason = vmUnavailableReason();
-  if (reason) throw new Error(reason);
-  const host = probeVmHost();
+  const host = probeVmHost(opts.env);
   if (typeof host === 'string') throw new Error(host);
   const t0 = performance.now();
-  const art = await ensureArtifacts();
+  const art = await ensureArtifacts(opts.env);
   if (art.built) log(`[vm] built boot artifacts for ${art.kernelVersion} in ${Math.round(performance.now() - t0)} ms`);
 
   const work = await mkdtemp(join(tmpdir(), 'novanet-vm-'));
   const jobDir = join(work, 'job');
   const consoleLog = join(work, 'console.log');
   await mkdir(jobDir);
+  // qemu's option parser splits on ',' (',,' is a literal comma).
+  const opt = (p: string) => p.replace(/,/g, ',,');
   const qemuArgs = [
     ...['-accel', 'tcg', '-M', 'pc', '-m', String(opts.memoryMb ?? 1024), '-smp', String(opts.cpus ?? 2)],
     ...['-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-no-reboot'],
     ...['-kernel', art.kernel, '-initrd', art.initramfs],
     ...['-append', 'console=ttyS0 panic=-1 rdinit=/init quiet mitigations=off'],
-    ...['-serial', `file:${consoleLog}`, '-chardev', 'stdio,id=ctl,signal=off', '-serial', 'chardev:ctl'],
+    ...['-serial', `file:${opt(consoleLog)}`, '-chardev', 'stdio,id=ctl,signal=off', '-serial', 'chardev:ctl'],
     ...['-virtfs', 'local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap'],
-    ...['-virtfs', `local,path=${jobDir},mount_tag=job,security_model=none,multidevs=remap`],
+    ...['-virtfs', `local,path=${opt(jobDir)},mount_tag=job,security_model=none,multidevs=remap`],
   ];
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
-  const [file, ...args] = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', host.qemu, ...qemuArgs] : [host.qemu, ...qemuArgs];
-  installExitHooks();
+  // --pdeathsig: the kernel kills qemu even if Node dies by SIGKILL, where no exit handler runs.
+  const args = setpriv ? ['--pdeathsig', 'KILL', '--', host.qemu, ...qemuArgs] : qemuArgs;
   const started = performance.now();
-  const child = execa(file!, args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
-  if (child.pid === undefined) throw new Error(`could not start ${host.qemu}`);
-  livePids.add(child.pid);
+  const child = execa(setpriv ?? host.qemu, args, {
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+  });
+  if (child.pid === undefined) {
+    await rm(work, { recursive: true, force: true });
+    throw new Error(`could not start ${host.qemu}`);
+  }
+  trackPid(child.pid);
   const session = new Session(child, child.pid, work);
   try {
     session.kernelVersion = await session.waitReady(opts.bootTimeoutMs ?? 60_000);
@@ -318,6 +305,8 @@ export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
     await session.close().catch(() => undefined);
     throw err;
   }
-  log(`[vm] ${session.kernelVersion}: ready in ${session.bootMs} ms, first command answered at ${session.firstCommandMs} ms`);
+  log(
+    `[vm] ${session.kernelVersion}: ready in ${session.bootMs} ms, first command answered at ${session.firstCommandMs} ms`,
+  );
   return session;
 }
