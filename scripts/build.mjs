@@ -26,6 +26,7 @@ if (only !== 'renderer') {
   await Promise.all([
     build({ ...common, format: 'esm', entryPoints: { novanet: 'electron/cli/entry.ts' }, outdir: 'out/cli', outExtension: { '.js': '.mjs' }, banner: esmBanner }),
     build({ ...common, format: 'esm', entryPoints: { index: 'electron/main/index.ts' }, outdir: 'out/main', outExtension: { '.js': '.mjs' }, external: ['electron'], banner: esmBanner }),
+    build({ ...common, format: 'esm', entryPoints: { 'novanet-helper': 'helpers/novanet-helper.ts' }, outdir: 'out/helper', outExtension: { '.js': '.mjs' }, banner: esmBanner }),
     // Sandboxed preloads must be CommonJS and may require only 'electron'.
     build({ ...common, format: 'cjs', platform: 'browser', entryPoints: { index: 'electron/preload/index.ts' }, outdir: 'out/preload', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
   ]);

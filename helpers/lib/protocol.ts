@@ -1,0 +1,44 @@
+/**
+ * What the privileged helper reads and writes. Requests arrive as one JSON line on stdin; the helper answers with
+ * JSON lines on stdout. During the trial it reads further lines: "confirm" or "rollback <reason>".
+ */
+import { z } from 'zod';
+import { planSchema } from '../../shared/plan/operations';
+
+export const applyRequestSchema = z
+  .object({
+    verb: z.literal('apply'),
+    plan: planSchema,
+    /** Seconds the change stays on trial before it rolls back by itself; 0 commits at once. */
+    trialSeconds: z.number().int().min(0).max(3600),
+    /** Addresses to ping during the trial, kept only if they answer before the change. */
+    probes: z.array(z.object({ kind: z.enum(['ping']), address: z.string().regex(/^[0-9a-fA-F.:]+$/), label: z.string().max(80) }).strict()).max(8).default([]),
+  })
+  .strict();
+export const recoverRequestSchema = z.object({ verb: z.literal('recover') }).strict();
+export const requestSchema = z.discriminatedUnion('verb', [applyRequestSchema, recoverRequestSchema]);
+export type HelperRequest = z.infer<typeof requestSchema>;
+export type ApplyRequest = z.infer<typeof applyRequestSchema>;
+
+export type HelperEvent =
+  | { type: 'started'; steps: number; journal: string }
+  | { type: 'probe'; label: string; ok: boolean; phase: 'before' | 'trial' }
+  | { type: 'batch'; tool: string; steps: number[] }
+  | { type: 'step'; index: number; status: 'done' | 'failed' | 'undone'; message?: string }
+  | { type: 'command'; argv: string[]; exitCode: number; stderr?: string }
+  | { type: 'applied' }
+  | { type: 'trial'; seconds: number; deadline: string }
+  | { type: 'committed' }
+  | { type: 'rolledback'; reason: string; clean: boolean }
+  | { type: 'recovered'; journals: number }
+  | { type: 'error'; message: string };
+
+/** Distinct exit codes, as gsd-backlight-helper has. */
+export const HELPER_EXIT = {
+  committed: 0,
+  failedRolledBack: 1,
+  invalid: 2,
+  notRoot: 3,
+  rolledBack: 4,
+  rollbackIncomplete: 5,
+} as const;

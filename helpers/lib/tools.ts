@@ -1,0 +1,55 @@
+/**
+ * The helper's only way to run programs: fixed absolute paths, a minimal environment, argv arrays, no shell.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+
+const CANDIDATES: Record<string, string[]> = {
+  ip: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'],
+  bridge: ['/usr/sbin/bridge', '/sbin/bridge', '/usr/bin/bridge'],
+  'ovs-vsctl': ['/usr/bin/ovs-vsctl', '/usr/sbin/ovs-vsctl'],
+  ping: ['/usr/bin/ping', '/bin/ping'],
+};
+export type HelperTool = keyof typeof CANDIDATES;
+
+export function toolPath(tool: HelperTool): string {
+  for (const p of CANDIDATES[tool] ?? []) {
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error(`${tool} is not installed`);
+}
+
+export const HELPER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+
+export interface Ran {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runTool(tool: HelperTool, args: string[], input?: string, timeoutMs = 60_000): Promise<Ran> {
+  const path = toolPath(tool);
+  return new Promise((resolve) => {
+    const child = spawn(path, args, { env: HELPER_ENV, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ argv: [path, ...args], exitCode: 127, stdout, stderr: err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ argv: [path, ...args], exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}

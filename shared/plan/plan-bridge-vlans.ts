@@ -1,0 +1,52 @@
+/** Port-group VLANs on VLAN-filtering Linux bridges: `bridge vlan` per port, diffed against what the port has. */
+import type { HostState } from '../model/host-state';
+import { expandTrunk, type NetworkSpec, type PortGroupSpec } from '../spec/schema';
+import { PHASE, type StepList } from './step-list';
+
+interface PortVlan {
+  vid: number;
+  pvid: boolean;
+  untagged: boolean;
+}
+
+/** The VLANs a port in this group carries. A group with neither vlan nor trunk is the default VLAN 1. */
+export function groupVlans(g: PortGroupSpec | undefined): PortVlan[] {
+  if (!g || (g.vlan === undefined && !g.trunk)) return [{ vid: 1, pvid: true, untagged: true }];
+  if (g.vlan !== undefined) return [{ vid: g.vlan, pvid: true, untagged: true }];
+  const tagged = expandTrunk(g.trunk ?? []).filter((v) => v !== g.nativeVlan).map((vid) => ({ vid, pvid: false, untagged: false }));
+  return g.nativeVlan !== undefined ? [{ vid: g.nativeVlan, pvid: true, untagged: true }, ...tagged] : tagged;
+}
+
+const DEFAULT: PortVlan[] = [{ vid: 1, pvid: true, untagged: true }];
+
+export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: HostState): void {
+  for (const sw of spec.switches) {
+    if (sw.type !== 'linux' || !sw.vlanFiltering) continue;
+    const br = state.bridges.find((b) => b.name === sw.name);
+    for (const port of sw.ports) {
+      if (!port.portGroup) continue;
+      const want = groupVlans(sw.portGroups.find((g) => g.name === port.portGroup));
+      // A port that joins now, or a bridge that starts filtering now, starts from the kernel's default VLAN 1.
+      const observed = br?.vlanFiltering ? br.ports.find((p) => p.name === port.name)?.vlans ?? DEFAULT : DEFAULT;
+      const obj = `switch ${sw.name}`;
+      for (const w of want) {
+        const o = observed.find((x) => x.vid === w.vid);
+        if (o && o.pvid === w.pvid && o.untagged === w.untagged) continue;
+        const flags = `${w.pvid ? ' PVID' : ''}${w.untagged ? ' untagged' : ' tagged'}`;
+        out.add(
+          PHASE.bridgeVlans,
+          obj,
+          `Put ${port.name} in VLAN ${w.vid}${flags} (${port.portGroup})`,
+          { op: 'bridge.vlan.add', dev: port.name, vid: w.vid, pvid: w.pvid, untagged: w.untagged },
+          [o ? { op: 'bridge.vlan.add', dev: port.name, vid: o.vid, pvid: o.pvid, untagged: o.untagged } : { op: 'bridge.vlan.del', dev: port.name, vid: w.vid }],
+        );
+      }
+      for (const o of observed) {
+        if (want.some((w) => w.vid === o.vid)) continue;
+        out.add(PHASE.bridgeVlans + 1, obj, `Take ${port.name} out of VLAN ${o.vid}`, { op: 'bridge.vlan.del', dev: port.name, vid: o.vid }, [
+          { op: 'bridge.vlan.add', dev: port.name, vid: o.vid, pvid: o.pvid, untagged: o.untagged },
+        ]);
+      }
+    }
+  }
+}

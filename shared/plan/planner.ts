@@ -1,0 +1,201 @@
+/**
+ * (HostState, NetworkSpec) -> Plan. Pure: the same inputs give the same steps. Minimal: only what differs.
+ * Idempotent: planning a spec against the state it produced gives no steps. Deletes only what the spec owns.
+ * Every step carries its inverse, computed from what the host has now, so a rollback restores it exactly.
+ */
+import type { HostState, Link, LinuxBridge } from '../model/host-state';
+import type { NetworkSpec, SwitchSpec } from '../spec/schema';
+import type { Operation, Plan } from './operations';
+import { aliasFor, ownedBy } from './ownership';
+import { PHASE, StepList } from './step-list';
+import { planLinuxBridgeVlans } from './plan-bridge-vlans';
+import { planOvs } from './plan-ovs';
+import { globalAddresses } from './observed';
+
+export interface PlanOptions {
+  /** Datapath for `datapath: auto` OVS switches: 'system' when the kernel has it. */
+  ovsKernelDatapath?: boolean;
+}
+
+type BridgeOp = Extract<Operation, { op: 'bridge.set' }>;
+
+/** Desired bridge parameters that differ from the observed ones; only what the spec mentions is compared. */
+function bridgeDiff(sw: SwitchSpec, br: LinuxBridge | undefined): { want: Partial<BridgeOp>; old: Partial<BridgeOp> } {
+  const want: Partial<BridgeOp> = {};
+  const old: Partial<BridgeOp> = {};
+  const cmp = <K extends keyof BridgeOp>(key: K, desired: BridgeOp[K] | undefined, observed: BridgeOp[K] | undefined) => {
+    if (desired !== undefined && desired !== observed) {
+      want[key] = desired;
+      old[key] = observed;
+    }
+  };
+  cmp('stpState', sw.stp?.enabled, br?.stp.enabled);
+  cmp('priority', sw.stp?.priority, br?.stp.priority);
+  cmp('forwardDelay', sw.stp?.forwardDelay, br?.stp.forwardDelay);
+  cmp('helloTime', sw.stp?.helloTime, br?.stp.helloTime);
+  cmp('maxAge', sw.stp?.maxAge, br?.stp.maxAge);
+  cmp('vlanFiltering', sw.vlanFiltering, br?.vlanFiltering);
+  cmp('multicastSnooping', sw.multicastSnooping, br?.multicastSnooping);
+  cmp('ageingTime', sw.ageingTime, br?.ageingTime);
+  return { want, old };
+}
+
+/** Operations that bring back a link NovaNet is about to delete, as it is now. */
+export function recreateOps(l: Link, state: HostState): Operation[] {
+  const ops: Operation[] = [];
+  if (l.kind === 'bridge') {
+    const br = state.bridges.find((b) => b.name === l.name);
+    ops.push({
+      op: 'link.add.bridge',
+      name: l.name,
+      mtu: l.mtu,
+      stpState: br?.stp.enabled,
+      priority: br?.stp.priority,
+      forwardDelay: br?.stp.forwardDelay,
+      helloTime: br?.stp.helloTime,
+      maxAge: br?.stp.maxAge,
+      vlanFiltering: br?.vlanFiltering,
+      multicastSnooping: br?.multicastSnooping,
+      ageingTime: br?.ageingTime,
+    });
+  } else if (l.kind === 'vxlan' && l.vxlan) {
+    ops.push({ op: 'link.add.vxlan', name: l.name, vni: l.vxlan.vni, local: l.vxlan.local, remote: l.vxlan.remote, group: l.vxlan.group, dstPort: l.vxlan.dstPort ?? 4789, dev: l.parent });
+  } else if (l.kind === 'geneve' && l.vxlan?.remote) {
+    ops.push({ op: 'link.add.geneve', name: l.name, vni: l.vxlan.vni, remote: l.vxlan.remote, dstPort: l.vxlan.dstPort ?? 6081 });
+  } else if (l.kind === 'vlan' && l.parent && l.vlanId) {
+    ops.push({ op: 'link.add.vlan', name: l.name, parent: l.parent, id: l.vlanId });
+  } else {
+    return [];
+  }
+  for (const op of ops as Record<string, unknown>[]) for (const k of Object.keys(op)) if (op[k] === undefined) delete op[k];
+  if (l.kind !== 'bridge') ops.push({ op: 'link.set.mtu', name: l.name, mtu: l.mtu });
+  if (l.alias) ops.push({ op: 'link.set.alias', name: l.name, alias: l.alias as `novanet:${string}` });
+  if (l.master) ops.push({ op: 'link.set.master', name: l.name, master: l.master });
+  if (l.adminUp) ops.push({ op: 'link.set.state', name: l.name, up: true });
+  return ops;
+}
+
+function desiredLinkNames(spec: NetworkSpec): Set<string> {
+  return new Set([
+    ...spec.switches.filter((s) => s.type === 'linux').map((s) => s.name),
+    ...spec.vlans.map((v) => v.name),
+    ...spec.overlays.map((o) => o.name),
+  ]);
+}
+
+export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}): Plan {
+  const name = spec.metadata.name;
+  const alias = aliasFor(name);
+  const out = new StepList();
+  const links = new Map(state.links.map((l) => [l.name, l]));
+  const owned = ownedBy(state, name);
+  const desired = desiredLinkNames(spec);
+
+  // Owned links that must go: gone from the spec, or changed in a way only re-creation can apply.
+  const replaced = new Set<string>();
+  for (const v of spec.vlans) {
+    const l = links.get(v.name);
+    if (l && owned.links.includes(l) && (l.parent !== v.parent || l.vlanId !== v.id)) replaced.add(v.name);
+  }
+  for (const o of spec.overlays) {
+    const l = links.get(o.name);
+    const x = l?.vxlan;
+    if (l && owned.links.includes(l) && (l.kind !== o.type || x?.vni !== o.vni || x?.remote !== o.remote || x?.local !== o.local || (x?.dstPort ?? 0) !== (o.dstPort ?? (o.type === 'vxlan' ? 4789 : 6081)))) {
+      replaced.add(o.name);
+    }
+  }
+  for (const l of owned.links) {
+    if (desired.has(l.name) && !replaced.has(l.name)) continue;
+    const obj = `${l.kind} ${l.name}`;
+    for (const m of state.links.filter((x) => x.master === l.name)) {
+      out.add(PHASE.releaseMembers, obj, `Take ${m.name} out of ${l.name}`, { op: 'link.set.master', name: m.name, master: null }, [{ op: 'link.set.master', name: m.name, master: l.name }]);
+    }
+    for (const cidr of globalAddresses(l)) {
+      out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${l.name}`, { op: 'addr.del', dev: l.name, cidr }, [{ op: 'addr.add', dev: l.name, cidr }]);
+    }
+    out.add(PHASE.removeLinks, obj, `Delete ${l.kind} ${l.name}`, { op: 'link.del', name: l.name }, recreateOps(l, state));
+  }
+
+  for (const sw of spec.switches.filter((s) => s.type === 'linux')) planLinuxSwitch(out, sw, spec, state, links, alias);
+  for (const v of spec.vlans) {
+    const obj = `vlan ${v.name}`;
+    const l = links.get(v.name);
+    if (!l || replaced.has(v.name)) {
+      out.add(PHASE.createLinks, obj, `Create VLAN ${v.name} (id ${v.id} on ${v.parent})`, { op: 'link.add.vlan', name: v.name, parent: v.parent, id: v.id }, [{ op: 'link.del', name: v.name }]);
+      out.add(PHASE.configureLinks, obj, `Mark ${v.name} as owned by ${name}`, { op: 'link.set.alias', name: v.name, alias }, []);
+    }
+    if (!l?.adminUp || replaced.has(v.name)) out.add(PHASE.configureLinks, obj, `Bring ${v.name} up`, { op: 'link.set.state', name: v.name, up: true }, [{ op: 'link.set.state', name: v.name, up: false }]);
+  }
+  for (const o of spec.overlays) {
+    const obj = `overlay ${o.name}`;
+    const l = links.get(o.name);
+    const fresh = !l || replaced.has(o.name);
+    if (fresh) {
+      const add: Operation =
+        o.type === 'vxlan'
+          ? { op: 'link.add.vxlan', name: o.name, vni: o.vni, dstPort: o.dstPort ?? 4789, ...(o.local ? { local: o.local } : {}), ...(o.remote ? { remote: o.remote } : {}), ...(o.group ? { group: o.group } : {}), ...(o.dev ? { dev: o.dev } : {}) }
+          : { op: 'link.add.geneve', name: o.name, vni: o.vni, remote: o.remote as string, dstPort: o.dstPort ?? 6081 };
+      out.add(PHASE.createLinks, obj, `Create ${o.type.toUpperCase()} ${o.name} (VNI ${o.vni}${o.remote ? ` to ${o.remote}` : ''})`, add, [{ op: 'link.del', name: o.name }]);
+      out.add(PHASE.configureLinks, obj, `Mark ${o.name} as owned by ${name}`, { op: 'link.set.alias', name: o.name, alias }, []);
+    }
+    if (fresh || !l?.adminUp) out.add(PHASE.configureLinks, obj, `Bring ${o.name} up`, { op: 'link.set.state', name: o.name, up: true }, [{ op: 'link.set.state', name: o.name, up: false }]);
+    const sw = spec.switches.find((s) => s.name === o.switch);
+    if (sw?.type === 'linux' && (fresh || l?.master !== sw.name)) {
+      out.add(PHASE.enslave, obj, `Attach ${o.name} to ${sw.name}`, { op: 'link.set.master', name: o.name, master: sw.name }, [{ op: 'link.set.master', name: o.name, master: fresh ? null : (l?.master ?? null) }]);
+    }
+  }
+  planLinuxBridgeVlans(out, spec, state);
+  planOvs(out, spec, state, owned, opts);
+
+  return {
+    apiVersion: 'novanet/v1',
+    spec: name,
+    target: state.target,
+    steps: out.steps(state.target),
+    warnings: [],
+  };
+}
+
+function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state: HostState, links: Map<string, Link>, alias: string): void {
+  const obj = `switch ${sw.name}`;
+  const l = links.get(sw.name);
+  const br = state.bridges.find((b) => b.name === sw.name);
+  const { want, old } = bridgeDiff(sw, l ? br : undefined);
+  if (!l) {
+    const add: Operation = { op: 'link.add.bridge', name: sw.name, ...(sw.mtu ? { mtu: sw.mtu } : {}), ...want };
+    out.add(PHASE.createLinks, obj, `Create Linux bridge ${sw.name}${sw.stp?.enabled ? ' with STP' : ''}`, add, [{ op: 'link.del', name: sw.name }]);
+    out.add(PHASE.configureLinks, obj, `Mark ${sw.name} as owned by ${alias.slice(8)}`, { op: 'link.set.alias', name: sw.name, alias: alias as `novanet:${string}` }, []);
+  } else {
+    if (Object.keys(want).length > 0) {
+      const keys = Object.keys(want).join(', ');
+      out.add(PHASE.configureLinks, obj, `Change ${sw.name} bridge settings (${keys})`, { op: 'bridge.set', name: sw.name, ...want }, [{ op: 'bridge.set', name: sw.name, ...old }]);
+    }
+    if (sw.mtu && l.mtu !== sw.mtu) out.add(PHASE.configureLinks, obj, `Set ${sw.name} MTU to ${sw.mtu}`, { op: 'link.set.mtu', name: sw.name, mtu: sw.mtu }, [{ op: 'link.set.mtu', name: sw.name, mtu: l.mtu }]);
+  }
+  if (!l?.adminUp) out.add(PHASE.configureLinks, obj, `Bring ${sw.name} up`, { op: 'link.set.state', name: sw.name, up: true }, [{ op: 'link.set.state', name: sw.name, up: false }]);
+
+  const members = [...sw.uplinks, ...sw.ports.map((p) => p.name)];
+  for (const m of members) {
+    const ml = links.get(m);
+    if (ml?.master !== sw.name) {
+      out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, [{ op: 'link.set.master', name: m, master: ml?.master ?? null }]);
+    }
+    if (ml && !ml.adminUp) out.add(PHASE.enslave, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);
+  }
+  if (l) {
+    // Overlays attached to this switch are planned with the overlay.
+    const overlays = new Set(spec.overlays.filter((o) => o.switch === sw.name).map((o) => o.name));
+    for (const x of state.links) {
+      if (x.master === sw.name && !members.includes(x.name) && !overlays.has(x.name)) {
+        out.add(PHASE.releaseMembers, obj, `Take ${x.name} out of ${sw.name}`, { op: 'link.set.master', name: x.name, master: null }, [{ op: 'link.set.master', name: x.name, master: sw.name }]);
+      }
+    }
+  }
+  const have = globalAddresses(l);
+  for (const cidr of sw.addresses) {
+    if (!have.includes(cidr)) out.add(PHASE.addresses, obj, `Add address ${cidr} to ${sw.name}`, { op: 'addr.add', dev: sw.name, cidr }, [{ op: 'addr.del', dev: sw.name, cidr }]);
+  }
+  for (const cidr of have) {
+    if (!sw.addresses.includes(cidr)) out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${sw.name}`, { op: 'addr.del', dev: sw.name, cidr }, [{ op: 'addr.add', dev: sw.name, cidr }]);
+  }
+}

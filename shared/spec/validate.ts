@@ -1,0 +1,131 @@
+/**
+ * Validation of a spec against the host it is meant for: references exist, nothing is claimed twice, names do
+ * not collide with objects someone else owns, and the kernel or OVS can do what is asked. Each issue names the
+ * field by path (`switches[0].uplinks[1]`) and says why.
+ */
+import type { HostState } from '../model/host-state';
+import { capabilityLabels, type CapabilityName } from '../model/capabilities';
+import { linkOwner, ovsBridgeOwner } from '../plan/ownership';
+import { networkSpecSchema, type NetworkSpec } from './schema';
+
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+export function zodPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
+}
+
+/** Schema check: types, ranges, unknown keys. Returns the parsed spec or the issues. */
+export function parseSpec(data: unknown): { spec?: NetworkSpec; issues: SpecIssue[] } {
+  const r = networkSpecSchema.safeParse(data);
+  if (r.success) return { spec: r.data, issues: [] };
+  return {
+    issues: r.error.issues.map((i) => ({
+      path: zodPath(i.path) || '(root)',
+      message: i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message,
+    })),
+  };
+}
+
+export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const me = spec.metadata.name;
+  const links = new Map(state.links.map((l) => [l.name, l]));
+  const caps = state.capabilities?.features;
+  const need = (path: string, cap: CapabilityName, what: string) => {
+    const f = caps?.[cap];
+    if (f && !f.available) add(path, `${what} needs ${capabilityLabels[cap]}, which this kernel lacks${f.detail ? ` (${f.detail})` : ''}`);
+  };
+
+  // Every kernel name the spec creates must be unique, and free or already ours.
+  const created = new Map<string, string>();
+  const claim = (path: string, name: string) => {
+    const prev = created.get(name);
+    if (prev) return add(path, `${name} is already defined at ${prev}`);
+    created.set(name, path);
+    const l = links.get(name);
+    const owner = l ? linkOwner(l) : undefined;
+    const ovs = state.ovsBridges.find((b) => b.name === name);
+    if (ovs && ovsBridgeOwner(ovs) !== me) add(path, `${name} is an existing Open vSwitch bridge not owned by spec ${me}`);
+    else if (l && owner !== me && !ovs && !isOvsPortOf(state, name, me)) {
+      add(path, `${name} already exists on the host${owner ? ` and belongs to spec ${owner}` : ' and is not managed by NovaNet'}`);
+    }
+  };
+  spec.switches.forEach((s, i) => claim(`switches[${i}].name`, s.name));
+  spec.vlans.forEach((v, i) => claim(`vlans[${i}].name`, v.name));
+  spec.overlays.forEach((o, i) => claim(`overlays[${i}].name`, o.name));
+  spec.switches.forEach((s, i) => s.ports.forEach((p, j) => p.internal && claim(`switches[${i}].ports[${j}].name`, p.name)));
+
+  const placed = new Map<string, string>();
+  const switchNames = new Set(spec.switches.map((s) => s.name));
+  spec.switches.forEach((sw, i) => {
+    const at = `switches[${i}]`;
+    if (sw.type === 'ovs') {
+      if (state.sources.ovs?.status !== 'ok') add(`${at}.type`, `Open vSwitch is not reachable: ${state.sources.ovs?.message ?? 'no database'}`);
+      if (sw.datapath === 'system') need(`${at}.datapath`, 'ovsKernelDatapath', 'datapath: system');
+      for (const k of ['stp', 'vlanFiltering', 'multicastSnooping', 'ageingTime'] as const) {
+        if (sw[k] !== undefined) add(`${at}.${k}`, 'applies to Linux bridges only (type: linux)');
+      }
+    } else {
+      for (const k of ['datapath', 'failMode', 'controller'] as const) if (sw[k] !== undefined) add(`${at}.${k}`, 'applies to Open vSwitch only (type: ovs)');
+      if (sw.vlanFiltering) need(`${at}.vlanFiltering`, 'bridgeVlanFiltering', 'vlanFiltering');
+    }
+    const groups = new Set<string>();
+    sw.portGroups.forEach((g, j) => {
+      if (groups.has(g.name)) add(`${at}.portGroups[${j}].name`, `port group ${g.name} is defined twice`);
+      groups.add(g.name);
+      if (sw.type === 'ovs' && g.nativeVlan !== undefined) add(`${at}.portGroups[${j}].nativeVlan`, 'native VLANs are supported on Linux bridges only');
+    });
+    const member = (path: string, name: string, mustExist: boolean) => {
+      const prev = placed.get(name);
+      if (prev) return add(path, `${name} is already placed at ${prev}; a port belongs to one switch and one group`);
+      placed.set(name, path);
+      const l = links.get(name);
+      if (!l) {
+        if (mustExist) add(path, `${name} does not exist on the host`);
+        return;
+      }
+      if (l.kind === 'loopback') return add(path, `${name} is the loopback device`);
+      if (l.master && l.master !== sw.name && !switchNames.has(l.master) && !ownedLinkGoes(state, spec, l.master)) add(path, `${name} is already in ${l.master}`);
+      const inOvs = state.ovsBridges.find((b) => b.name !== sw.name && b.ports.some((p) => p.name === name));
+      if (inOvs && ovsBridgeOwner(inOvs) !== me) add(path, `${name} is already a port of Open vSwitch bridge ${inOvs.name}`);
+    };
+    sw.uplinks.forEach((u, j) => member(`${at}.uplinks[${j}]`, u, true));
+    sw.ports.forEach((p, j) => {
+      member(`${at}.ports[${j}].name`, p.name, !p.internal);
+      if (p.internal && sw.type !== 'ovs') add(`${at}.ports[${j}].internal`, 'internal ports exist on Open vSwitch switches only');
+      if (p.portGroup && !groups.has(p.portGroup)) add(`${at}.ports[${j}].portGroup`, `no port group named ${p.portGroup} on ${sw.name}`);
+      const g = sw.portGroups.find((x) => x.name === p.portGroup);
+      if (sw.type === 'linux' && g && (g.vlan !== undefined || g.trunk) && !sw.vlanFiltering) {
+        add(`${at}.ports[${j}].portGroup`, `VLAN port groups on a Linux bridge need vlanFiltering: true on ${sw.name}`);
+      }
+    });
+  });
+  spec.vlans.forEach((v, i) => {
+    need(`vlans[${i}].id`, 'vlan8021q', 'a VLAN sub-interface');
+    if (!links.has(v.parent) && !created.has(v.parent)) add(`vlans[${i}].parent`, `${v.parent} does not exist on the host`);
+  });
+  spec.overlays.forEach((o, i) => {
+    need(`overlays[${i}].type`, o.type === 'vxlan' ? 'vxlan' : 'geneve', `a ${o.type.toUpperCase()} overlay`);
+    if (o.switch && !switchNames.has(o.switch)) add(`overlays[${i}].switch`, `no switch named ${o.switch} in this spec`);
+    if (o.dev && !links.has(o.dev) && !created.has(o.dev)) add(`overlays[${i}].dev`, `${o.dev} does not exist on the host`);
+    if (o.switch) {
+      const prev = placed.get(o.name);
+      if (prev) add(`overlays[${i}].name`, `${o.name} is already placed at ${prev}`);
+    }
+  });
+  return issues;
+}
+
+function isOvsPortOf(state: HostState, name: string, spec: string): boolean {
+  return state.ovsBridges.some((b) => b.ports.some((p) => p.name === name && (p.externalIds['novanet-owner'] === spec || ovsBridgeOwner(b) === spec)));
+}
+
+/** A bridge this spec owns and is about to remove does not hold its ports hostage. */
+function ownedLinkGoes(state: HostState, spec: NetworkSpec, name: string): boolean {
+  const l = state.links.find((x) => x.name === name);
+  return !!l && linkOwner(l) === spec.metadata.name && !spec.switches.some((s) => s.name === name);
+}
