@@ -1,0 +1,107 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  getViewportForBounds,
+  type NodeChange,
+  type Viewport,
+} from '@xyflow/react';
+import { NetNode } from './NetNode';
+import { Legend } from './Legend';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout/elk-graph';
+import type { NetFlowEdge, NetFlowNode } from './flow-types';
+
+const nodeTypes = { net: NetNode };
+const MIN_ZOOM = 0.03;
+const MAX_ZOOM = 2.5;
+export const fitViewOptions = {
+  padding: { top: '56px', right: '32px', bottom: '40px', left: '64px' },
+  maxZoom: 1,
+} as const;
+const minimapClass = (n: NetFlowNode) => `mm-node kind-${n.data.node.kind}`;
+
+/*
+ * Above this many nodes only what is on screen is mounted: panning a zoomed-in 1000-node graph then touches a
+ * few dozen DOM nodes instead of all of them.
+ */
+const VIRTUALIZE_ABOVE = 300;
+
+/**
+ * The viewport that fits the graph, computed before React Flow mounts. React Flow's own fitView runs after a
+ * first render at zoom 1, which for a big graph means rendering every node twice and in full detail once.
+ */
+function initialViewport(nodes: readonly NetFlowNode[], width: number, height: number): Viewport {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const n of nodes) {
+    if (n.hidden) continue;
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + NODE_WIDTH);
+    y1 = Math.max(y1, n.position.y + NODE_HEIGHT);
+  }
+  if (!Number.isFinite(x0)) return { x: 0, y: 0, zoom: 1 };
+  const bounds = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  return getViewportForBounds(bounds, width, height, MIN_ZOOM, fitViewOptions.maxZoom, fitViewOptions.padding);
+}
+
+interface CanvasProps {
+  nodes: NetFlowNode[];
+  edges: NetFlowEdge[];
+  onNodesChange(changes: NodeChange<NetFlowNode>[]): void;
+  onPaneClick(): void;
+  edgeKinds: ReadonlySet<string>;
+}
+
+export function TopologyCanvas({ nodes, edges, onNodesChange, onPaneClick, edgeKinds }: CanvasProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState<Viewport>();
+  useLayoutEffect(() => {
+    const r = box.current?.getBoundingClientRect();
+    setViewport(initialViewport(nodes, r?.width || 1000, r?.height || 700));
+    // Only the first arrangement is fitted automatically; later host changes keep the user's viewport.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className="topology-canvas" data-testid="topology-canvas" ref={box}>
+      {viewport && (
+        <ReactFlow<NetFlowNode, NetFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onPaneClick={onPaneClick}
+          colorMode="system"
+          defaultViewport={viewport}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
+          nodesConnectable={false}
+          edgesFocusable={false}
+          edgesReconnectable={false}
+          deleteKeyCode={null}
+          onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
+          <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions} />
+          <MiniMap<NetFlowNode>
+            pannable
+            zoomable
+            nodeClassName={minimapClass}
+            position="bottom-right"
+            ariaLabel="Overview map"
+          />
+          <Panel position="top-right">
+            <Legend present={edgeKinds} />
+          </Panel>
+        </ReactFlow>
+      )}
+    </div>
+  );
+}
