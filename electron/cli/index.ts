@@ -123,6 +123,7 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  process.exitCode = undefined;
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

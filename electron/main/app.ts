@@ -3,7 +3,7 @@ import type * as Electron from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServices } from '../services/api';
-import { targetSchema, type Target } from '../../shared/model/target';
+import { targetFromFlags, type Target } from '../../shared/model/target';
 import { bindIpc } from './ipc';
 import { hardenContents, hardenSession, windowOptions } from './security';
 
@@ -15,8 +15,7 @@ export function targetFromArgv(argv: string[]): Target {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const raw = { netns: get('--netns'), ovsDb: get('--ovs-db'), libvirtUri: get('--libvirt') };
-  return targetSchema.parse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  return targetFromFlags({ netns: get('--netns'), ovsDb: get('--ovs-db'), libvirt: get('--libvirt') });
 }
 
 export function startApp(electron: ElectronApi, baseDir: string, argv: string[]): void {

@@ -13,7 +13,13 @@ export function createPreloadBridge(ipc: Ipc): RawBridge {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   ipc.on(IPC_CHANNELS.event, (_e: IpcRendererEvent, event: unknown, payload: unknown) => {
     if (typeof event !== 'string') return;
-    for (const l of listeners.get(event) ?? []) l(payload);
+    for (const l of listeners.get(event) ?? []) {
+      try {
+        l(payload);
+      } catch (err) {
+        console.error(err);
+      }
+    }
   });
   return Object.freeze({
     invoke(method: string, params: unknown) {

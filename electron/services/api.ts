@@ -26,7 +26,14 @@ export function createServices(opts: ServiceOptions): Services {
   let watch: Watch | undefined;
 
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
-    for (const l of listeners.get(event) ?? []) l(payload);
+    for (const l of listeners.get(event) ?? []) {
+      // One broken listener must not cut the others off.
+      try {
+        l(payload);
+      } catch (err) {
+        console.error(`novanet: a ${event} listener failed:`, err);
+      }
+    }
   };
   // Watch the host only while someone listens: an idle app costs nothing.
   const ensureWatch = () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../ipc/errors';
 
 /** Kernel/iproute2 rules for an interface or namespace name: 1-15 chars, no '/', ':', whitespace, not '.'/'..', no leading '-'. */
 export const ifNameSchema = z
@@ -43,4 +44,15 @@ export function describeTarget(t: Target): string {
   if (t.ovsDb) parts.push(`ovs ${t.ovsDb}`);
   if (t.libvirtUri) parts.push(`libvirt ${t.libvirtUri}`);
   return parts.join(', ');
+}
+
+const FLAG_OF: Record<string, string> = { netns: '--netns', ovsDb: '--ovs-db', libvirtUri: '--libvirt' };
+
+/** The target flags shared by the CLI and the desktop app; errors name the flag the user typed. */
+export function targetFromFlags(flags: { netns?: string; ovsDb?: string; libvirt?: string }): Target {
+  const raw = { netns: flags.netns, ovsDb: flags.ovsDb, libvirtUri: flags.libvirt };
+  const parsed = targetSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: FLAG_OF[String(i.path[0])] ?? String(i.path[0] ?? 'target'), message: i.message }));
+  throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
 }

@@ -140,7 +140,6 @@ export function buildGraph(state: HostState): TopologyGraph {
       label: l.name,
       sublabel: sublabelFor(l),
       state: linkState(l),
-      ...(ns ? { netns: ns } : {}),
       linkId: l.id,
       attributes: br ? [...linkAttributes(l), ...bridgeAttributes(br)] : linkAttributes(l),
     });
@@ -282,7 +281,9 @@ function addDomains(
     });
     for (const nic of d.nics) {
       const tap = nic.target ? links.get(nic.target) : undefined;
-      if (tap) {
+      // A tap that is an OVS port keeps its port node (it carries the VLAN); the vNIC plugs into that port.
+      const ovsPort = tap ? g.alias.get(tap.id) : undefined;
+      if (tap && !ovsPort) {
         taps.add(tap.name);
         g.alias.set(tap.id, nic.id);
       }
@@ -306,7 +307,8 @@ function addDomains(
         ],
       });
       g.edge('vnic', d.id, nic.id);
-      if (nic.type === 'network' && nic.source) g.edge('attachment', nic.id, `net:${nic.source}`, nic.portGroup);
+      if (ovsPort) g.edge('attachment', nic.id, ovsPort);
+      else if (nic.type === 'network' && nic.source) g.edge('attachment', nic.id, `net:${nic.source}`, nic.portGroup);
       else if (nic.source && ovs.some((b) => b.name === nic.source)) g.edge('attachment', nic.id, ovsBridgeNodeId(nic.source));
       else if (nic.source && links.has(nic.source)) g.edge('attachment', nic.id, idOfLink(nic.source));
       // A running NIC's tap may be enslaved elsewhere than its XML says; the kernel is the truth.

@@ -77,8 +77,15 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     : { value: new Map<number, string>(), status: { status: 'ok' as const, durationMs: 0 } };
   const nsIds = nsRes.value ?? new Map<number, string>();
   const peerNames = opts.resolvePeers === false || !crossNs ? new Map() : await resolvePeerNames(run, raws, nsIds);
-  let links: Link[] = toLinks(raws, addressesOf(raws), target.netns, nsIds, peerNames);
-  let bridges: LinuxBridge[] = toBridges(raws, target.netns);
+  let links: Link[] = [];
+  let bridges: LinuxBridge[] = [];
+  try {
+    links = toLinks(raws, addressesOf(raws), target.netns, nsIds, peerNames);
+    bridges = toBridges(raws, target.netns);
+  } catch (err) {
+    // Output that passed the shape check but still does not make sense: the source failed, not the snapshot.
+    ipRes.status = { status: 'error', message: `ip returned unexpected output (${(err as Error).message})`, durationMs: ipRes.status.durationMs };
+  }
 
   // Port state, cost and priority come with `ip -d`; `bridge vlan` is read only where a bridge filters VLANs
   // (the call fails on kernels without the feature).

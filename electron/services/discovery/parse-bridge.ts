@@ -10,7 +10,7 @@ const bridgeVlanSchema = z.array(
       vlans: z
         .array(
           z
-            .object({ vlan: z.number().int(), vlanEnd: z.number().int().optional(), flags: z.array(z.string()).default([]) })
+            .object({ vlan: z.number().int().min(0).max(4095), vlanEnd: z.number().int().min(0).max(4095).optional(), flags: z.array(z.string()).default([]) })
             .passthrough(),
         )
         .default([]),

@@ -55,6 +55,9 @@ export function parseIpLinks(text: string, tool = 'ip -j -d addr'): RawLink[] {
       typeof l.ifindex === 'number' &&
       typeof l.ifname === 'string' &&
       typeof l.mtu === 'number' &&
+      (l.operstate === undefined || typeof l.operstate === 'string') &&
+      (l.master === undefined || typeof l.master === 'string') &&
+      (l.address === undefined || typeof l.address === 'string') &&
       (l.flags === undefined || Array.isArray(l.flags)) &&
       (l.linkinfo === undefined || (typeof l.linkinfo === 'object' && l.linkinfo !== null)) &&
       (l.addr_info === undefined || Array.isArray(l.addr_info));

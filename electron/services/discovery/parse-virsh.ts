@@ -16,17 +16,18 @@ export function virshQuote(name: string): string {
 
 export interface VirshLists {
   networks: { name: string; active: boolean; autostart: boolean; persistent: boolean }[];
-  domains: { name: string; state: string }[];
+  domains: { name: string; state: string; persistent?: boolean }[];
 }
 
 export function virshListCommand(): string {
-  return `net-list --all; echo ${VIRSH_MARKER}; list --all`;
+  return `net-list --all; echo ${VIRSH_MARKER}; list --all; echo ${VIRSH_MARKER}; list --transient --name`;
 }
 
 export function parseVirshLists(text: string): VirshLists {
   const parts = text.split(VIRSH_MARKER);
-  if (parts.length !== 2) throw new OutputError('virsh returned truncated list output');
-  const [netPart = '', domPart = ''] = parts;
+  if (parts.length !== 2 && parts.length !== 3) throw new OutputError('virsh returned truncated list output');
+  const [netPart = '', domPart = '', transientPart] = parts;
+  const transient = new Set((transientPart ?? '').split('\n').map((l) => l.trim()).filter(Boolean));
   const rows = (s: string) =>
     s
       .split('\n')
@@ -39,7 +40,8 @@ export function parseVirshLists(text: string): VirshLists {
   });
   const domains = rows(domPart).map((r) => {
     if (r.length < 3) throw new OutputError(`virsh list: unexpected line "${r.join(' ')}"`);
-    return { name: r[1] as string, state: r.slice(2).join(' ') };
+    const name = r[1] as string;
+    return transientPart === undefined ? { name, state: r.slice(2).join(' ') } : { name, state: r.slice(2).join(' '), persistent: !transient.has(name) };
   });
   return { networks, domains };
 }
@@ -77,6 +79,7 @@ export function parseNetworkXml(xml: string, meta: VirshLists['networks'][number
   const net = obj(parser.parse(xml).network);
   const name = text(net.name);
   if (!name) throw new OutputError('virsh net-dumpxml returned XML without a network name');
+  if (name !== meta.name) throw new OutputError(`virsh net-dumpxml answered for ${name} where ${meta.name} was asked`);
   const forward = obj(net.forward);
   return {
     id: `net:${name}`,
@@ -111,12 +114,13 @@ export function parseDomainXml(xml: string, meta: VirshLists['domains'][number])
   const dom = obj(parser.parse(xml).domain);
   const name = text(dom.name);
   if (!name) throw new OutputError('virsh dumpxml returned XML without a domain name');
+  if (name !== meta.name) throw new OutputError(`virsh dumpxml answered for ${name} where ${meta.name} was asked`);
   return {
     id: `vm:${name}`,
     name,
     uuid: text(dom.uuid),
     state: meta.state,
-    persistent: true,
+    persistent: meta.persistent ?? true,
     nics: arr(obj(dom.devices).interface).map((i) => {
       const type = attr(i, 'type') ?? 'unknown';
       const src = obj(i.source);

@@ -34,13 +34,13 @@ describe('parseVirshLists on the recorded list call', () => {
     expect(() => parseVirshLists(' default   active   yes   yes\n')).toThrow(new OutputError('virsh returned truncated list output'));
     expect(() => parseVirshLists(` default active\n${VIRSH_MARKER}`)).toThrow(/^virsh net-list: unexpected line/);
     expect(() => parseVirshLists(`${VIRSH_MARKER} 1 nntest-vm\n`)).toThrow(/^virsh list: unexpected line/);
-    expect(() => parseVirshLists(`${VIRSH_MARKER}\n${VIRSH_MARKER}\n`)).toThrow(OutputError);
+    expect(() => parseVirshLists(`${VIRSH_MARKER}\n${VIRSH_MARKER}\n${VIRSH_MARKER}\n`)).toThrow(OutputError);
   });
 });
 
 describe('virsh command strings', () => {
   it('lists networks and domains in one call separated by the echo marker', () => {
-    expect(virshListCommand()).toBe(`net-list --all; echo ${VIRSH_MARKER}; list --all`);
+    expect(virshListCommand()).toBe(`net-list --all; echo ${VIRSH_MARKER}; list --all; echo ${VIRSH_MARKER}; list --transient --name`);
   });
 
   it('dumps every object quoted, networks first, separated by the marker', () => {
@@ -130,10 +130,14 @@ describe('libvirt networks', () => {
         { name: 'db', vlan: 20 },
       ],
     });
-    expect(parseNetworkXml('<network><name>iso</name></network>', meta).forwardMode).toBe('isolated');
-    expect(parseNetworkXml("<network><name>r</name><forward mode='route' dev='eth0'/></network>", meta)).toMatchObject({ forwardMode: 'route', forwardDev: 'eth0' });
-    expect(parseNetworkXml('<network><name>n</name><forward/></network>', meta).forwardMode).toBe('nat');
-    expect(parseNetworkXml("<network><name>m</name><ip address='10.0.0.1' netmask='255.255.0.0'/></network>", meta).ips[0]?.prefix).toBe(16);
+    expect(parseNetworkXml('<network><name>iso</name></network>', { ...meta, name: 'iso' }).forwardMode).toBe('isolated');
+    expect(parseNetworkXml("<network><name>r</name><forward mode='route' dev='eth0'/></network>", { ...meta, name: 'r' })).toMatchObject({ forwardMode: 'route', forwardDev: 'eth0' });
+    expect(parseNetworkXml('<network><name>n</name><forward/></network>', { ...meta, name: 'n' }).forwardMode).toBe('nat');
+    expect(parseNetworkXml("<network><name>m</name><ip address='10.0.0.1' netmask='255.255.0.0'/></network>", { ...meta, name: 'm' }).ips[0]?.prefix).toBe(16);
+  });
+
+  it('refuses XML that answers for another network than the one asked', () => {
+    expect(() => parseNetworkXml('<network><name>other</name></network>', { name: 'x', active: true, autostart: true, persistent: true })).toThrow(/answered for other where x was asked/);
   });
 
   it('refuses XML without a network name', () => {

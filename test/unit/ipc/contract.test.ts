@@ -52,7 +52,7 @@ describe('contract types', () => {
   it('types params and results per method', () => {
     expectTypeOf<MethodParams<'topology.snapshot'>>().toEqualTypeOf<{ target?: Target | undefined }>();
     expectTypeOf<{ target: { netns: 'lab' } }>().toExtend<MethodParams<'topology.snapshot'>>();
-    expectTypeOf<{}>().toExtend<MethodParams<'topology.snapshot'>>();
+    expectTypeOf<Record<never, never>>().toExtend<MethodParams<'topology.snapshot'>>();
     expectTypeOf<{ target: { netns: 1 } }>().not.toExtend<MethodParams<'topology.snapshot'>>();
     expectTypeOf<MethodResult<'app.info'>>().toEqualTypeOf<AppInfo>();
     expectTypeOf<MethodResult<'app.info'>['transport']>().toEqualTypeOf<'electron' | 'web'>();
