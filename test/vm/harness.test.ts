@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootVm, ensureArtifacts, vmUnavailableReason } from './harness';
+import { bootVm, ensureArtifacts, vmUnavailableReason, VmCommandTimeoutError } from './harness';
 import { isStaticElf } from './artifacts';
 import { writeCpio } from './cpio';
 import { resolveTool } from '../../electron/services/runner';
@@ -92,6 +92,43 @@ describe.skipIf(!!vmReason)('ensureArtifacts', () => {
       expect(performance.now() - t0).toBeLessThan(500);
     } finally {
       await rm(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!!vmReason)('a VM that dies or hangs', () => {
+  const gone = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
+  it('reports a guest kernel panic and leaves no qemu behind', async () => {
+    const vm = await bootVm({ log: () => undefined });
+    try {
+      const err = await vm.run('echo c > /proc/sysrq-trigger; sleep 60', { timeoutMs: 30_000 }).catch((e: Error) => e);
+      expect(String(err)).toMatch(/exited unexpectedly/);
+      expect(gone(vm.pid)).toBe(true);
+      await expect(vm.run('true')).rejects.toThrow(/closed/);
+    } finally {
+      await vm.close();
+    }
+  });
+
+  it('tears the VM down when the guest stops answering, naming the command and timeout', async () => {
+    const vm = await bootVm({ log: () => undefined, hostGraceMs: 1000 });
+    try {
+      // Freeze the guest-side watchdog's sleep, so only the host-side timeout can end this command.
+      const stuck = `(sleep 0.5; pkill -STOP -f '^/run/novanet/busybox sleep 2') & sleep 600`;
+      const err = await vm.run(stuck, { timeoutMs: 2000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VmCommandTimeoutError);
+      expect((err as Error).message).toMatch(/2000 ms and the guest stopped answering \(VM torn down\): \(sleep 0\.5/);
+      expect(gone(vm.pid)).toBe(true);
+    } finally {
+      await vm.close();
     }
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureArtifacts, probeVmHost } from './artifacts';
 import { DONE_MARK, READY_MARK } from './guest-init';
-import { trackPid, untrackPid } from './reaper';
+import { removeStaleWorkDirs, trackPid, untrackPid } from './reaper';
 
 export { ensureArtifacts, vmUnavailableReason, cacheDir } from './artifacts';
 export { GUEST_JOB_DIR } from './guest-init';
@@ -21,6 +21,8 @@ export interface BootOptions {
   cpus?: number;
   /** From starting qemu to the guest agent's ready line. */
   bootTimeoutMs?: number;
+  /** Past a command's own timeout, how long to wait before deciding the guest itself is stuck; default 10 s. */
+  hostGraceMs?: number;
   /** Progress and timing lines; defaults to stderr. */
   log?: (line: string) => void;
   /** Where NOVANET_QEMU, NOVANET_VM_KERNEL, NOVANET_VM_BUSYBOX and NOVANET_VM_CACHE are read; default process.env. */
@@ -67,8 +69,6 @@ export class VmCommandTimeoutError extends Error {
   }
 }
 
-/** Past the guest-side timeout, how long the host waits before deciding the guest itself is stuck. */
-const HOST_GRACE_MS = 10_000;
 const POWEROFF_WAIT_MS = 5_000;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -98,6 +98,7 @@ class Session implements VmSession {
     private readonly child: ResultPromise,
     readonly pid: number,
     private readonly workDir: string,
+    private readonly hostGraceMs: number,
   ) {
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));
@@ -191,7 +192,7 @@ class Session implements VmSession {
     });
     let hostTimer: NodeJS.Timeout | undefined;
     const hostTimeout = new Promise<never>((_, reject) => {
-      hostTimer = setTimeout(() => reject(new Error('host timeout')), timeoutMs + HOST_GRACE_MS);
+      hostTimer = setTimeout(() => reject(new Error('host timeout')), timeoutMs + this.hostGraceMs);
     });
     this.child.stdin?.write(`${id} ${(timeoutMs / 1000).toFixed(3)}\n`);
     let outcome: { exitCode: number; timedOut: boolean };
@@ -263,7 +264,9 @@ export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
   const art = await ensureArtifacts(opts.env);
   if (art.built) log(`[vm] built boot artifacts for ${art.kernelVersion} in ${Math.round(performance.now() - t0)} ms`);
 
+  await removeStaleWorkDirs(tmpdir(), 'novanet-vm-');
   const work = await mkdtemp(join(tmpdir(), 'novanet-vm-'));
+  await writeFile(join(work, 'owner.pid'), String(process.pid));
   const jobDir = join(work, 'job');
   const consoleLog = join(work, 'console.log');
   await mkdir(jobDir);
@@ -293,8 +296,8 @@ export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
     await rm(work, { recursive: true, force: true });
     throw new Error(`could not start ${host.qemu}`);
   }
-  trackPid(child.pid);
-  const session = new Session(child, child.pid, work);
+  trackPid(child.pid, setpriv !== undefined);
+  const session = new Session(child, child.pid, work, opts.hostGraceMs ?? 10_000);
   try {
     session.kernelVersion = await session.waitReady(opts.bootTimeoutMs ?? 60_000);
     session.bootMs = Math.round(performance.now() - started);
