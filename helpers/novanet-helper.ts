@@ -7,7 +7,7 @@
  * stdout: JSON lines (HelperEvent). Exit codes: HELPER_EXIT.
  */
 import { createInterface } from 'node:readline';
-import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from './lib/protocol';
+import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from '../shared/plan/helper-protocol';
 import { JournalFile, openJournals } from './lib/journal';
 import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';

@@ -187,3 +187,40 @@ export function stream(argv: readonly string[], onLine: (line: string) => void):
     },
   };
 }
+
+export interface Conversation {
+  pid: number | undefined;
+  send(line: string): void;
+  /** Resolves with the exit code once the program has ended. */
+  exited: Promise<number>;
+}
+
+/**
+ * A program the caller talks to line by line (the privileged helper): JSON lines out, commands in.
+ * No timeout here: the helper bounds its own trial; the caller ends it by closing stdin.
+ */
+export function converse(argv: readonly string[], onLine: (line: string) => void, env?: Record<string, string>): Conversation {
+  const [tool, ...args] = argv;
+  const path = tool ? resolveTool(tool) : null;
+  if (!tool || !path) throw new ToolError(tool ? missingToolMessage(tool) : 'empty command', 'missing', argv);
+  const child = execa(path, args, { reject: false, buffer: false, stdin: 'pipe', env: { LC_ALL: 'C', ...env }, extendEnv: true });
+  let rest = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l) onLine(l);
+  });
+  child.stderr?.resume();
+  child.stdin?.on('error', () => undefined);
+  return {
+    pid: child.pid,
+    send(line) {
+      if (child.stdin?.writable) child.stdin.write(`${line}\n`);
+    },
+    exited: child.then((r) => {
+      if (rest) onLine(rest);
+      return r.exitCode ?? 128;
+    }),
+  };
+}

@@ -2,7 +2,7 @@
 import type { Operation, Plan, Step, Tool } from '../../shared/plan/operations';
 import { toolOf } from '../../shared/plan/operations';
 import { batchText, ovsTransaction } from '../../shared/plan/render';
-import type { HelperEvent } from './protocol';
+import type { HelperEvent } from '../../shared/plan/helper-protocol';
 import { runTool } from './tools';
 
 export interface Batch {

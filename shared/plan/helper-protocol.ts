@@ -3,7 +3,7 @@
  * JSON lines on stdout. During the trial it reads further lines: "confirm" or "rollback <reason>".
  */
 import { z } from 'zod';
-import { planSchema } from '../../shared/plan/operations';
+import { planSchema } from './operations';
 
 export const applyRequestSchema = z
   .object({
