@@ -116,6 +116,7 @@ describe.skipIf(!!vmReason)('a VM that dies or hangs', () => {
     } finally {
       await vm.close();
     }
+    expect(existsSync(vm.hostJobDir)).toBe(false);
   });
 
   it('tears the VM down when the guest stops answering, naming the command and timeout', async () => {
@@ -130,5 +131,6 @@ describe.skipIf(!!vmReason)('a VM that dies or hangs', () => {
     } finally {
       await vm.close();
     }
+    expect(existsSync(vm.hostJobDir)).toBe(false);
   });
 });

@@ -198,10 +198,11 @@ class Session implements VmSession {
     await this.exitPromise;
   }
 
+  /** Idempotent; also after the session was torn down by a host-side timeout (the work dir still goes). */
   async close(): Promise<void> {
-    if (this.closing) return this.exitPromise;
+    const first = !this.closing;
     this.closing = true;
-    if (!this.exited && !this.pending) {
+    if (first && !this.exited && !this.pending) {
       this.child.stdin?.write('poweroff\n');
       const timer = setTimeout(() => void this.kill(), POWEROFF_WAIT_MS);
       await this.exitPromise;
