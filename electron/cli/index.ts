@@ -15,8 +15,9 @@ import { VERSION } from '../services/version';
 import { startWebServer } from '../server/index';
 import { addTargetOptions, targetFrom } from './target-options';
 import { formatTopology } from './format';
+import { addSpecCommands } from './spec-commands';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, rolledBack: 4 } as const;
 
 function port(v: string): number {
   const n = Number(v);
@@ -76,6 +77,8 @@ export function buildProgram(): Command {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
     });
+
+  addSpecCommands(program);
 
   const lab = program.command('lab').description('a sandbox workstation in network namespaces (needs root)');
   lab

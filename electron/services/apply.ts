@@ -94,7 +94,8 @@ export async function applyPlan(plan: Plan, document: NetworkSpec, opts: ApplyOp
   });
   convo.send(JSON.stringify({ verb: 'apply', plan, trialSeconds: Math.max(trialSeconds, 1), probes }));
   const code = await convo.exited;
-  await decided;
+  // A decision still pending (nobody answered) no longer matters: the helper has ended the trial itself.
+  void decided;
   await Promise.all(audits);
   const result: ApplyResult = code === 0 ? 'committed' : code === 4 ? 'rolled-back' : code === 5 ? 'rollback-incomplete' : 'failed';
   const version = await recordVersion({ spec: plan.spec, target: plan.target, document, plan, result, ...(failure ? { reason: failure } : {}) });

@@ -61,7 +61,17 @@ export async function runOps(tool: Tool, ops: Operation[], target: Plan['target'
   const r = await runTool(tool, args, batchText(ops));
   emit({ type: 'command', argv: r.argv, exitCode: r.exitCode, ...(r.stderr ? { stderr: r.stderr.trim() } : {}) });
   if (r.exitCode === 0) return { done: ops.length };
-  if (force) return { done: ops.length, error: firstError(r.stderr) };
+  if (force) {
+    // iproute2 aborts the whole batch on a malformed argument (a device that is gone), -force or not: finish
+    // the rest one line at a time so one stale inverse does not strand the others.
+    const stopped = failedLine(r.stderr);
+    if (r.exitCode !== 255 && stopped === undefined) return { done: ops.length, error: firstError(r.stderr) };
+    for (const op of ops.slice(stopped ?? 0)) {
+      const one = await runTool(tool, [...(target.netns ? ['-n', target.netns] : []), '-batch', '-'], batchText([op]));
+      emit({ type: 'command', argv: one.argv, exitCode: one.exitCode, ...(one.stderr ? { stderr: one.stderr.trim() } : {}) });
+    }
+    return { done: ops.length, error: firstError(r.stderr) };
+  }
   const line = failedLine(r.stderr);
   return { done: line ? line - 1 : 0, error: firstError(r.stderr) };
 }

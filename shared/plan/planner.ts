@@ -54,7 +54,8 @@ export function recreateOps(l: Link, state: HostState): Operation[] {
       forwardDelay: br?.stp.forwardDelay,
       helloTime: br?.stp.helloTime,
       maxAge: br?.stp.maxAge,
-      vlanFiltering: br?.vlanFiltering,
+      // Off is the kernel default, and naming it at all fails on kernels built without VLAN filtering.
+      vlanFiltering: br?.vlanFiltering ? true : undefined,
       multicastSnooping: br?.multicastSnooping,
       ageingTime: br?.ageingTime,
     });
@@ -70,7 +71,6 @@ export function recreateOps(l: Link, state: HostState): Operation[] {
   for (const op of ops as Record<string, unknown>[]) for (const k of Object.keys(op)) if (op[k] === undefined) delete op[k];
   if (l.kind !== 'bridge') ops.push({ op: 'link.set.mtu', name: l.name, mtu: l.mtu });
   if (l.alias) ops.push({ op: 'link.set.alias', name: l.name, alias: l.alias as `novanet:${string}` });
-  if (l.master) ops.push({ op: 'link.set.master', name: l.name, master: l.master });
   if (l.adminUp) ops.push({ op: 'link.set.state', name: l.name, up: true });
   return ops;
 }
@@ -104,12 +104,19 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
       replaced.add(o.name);
     }
   }
+  // Membership is undone by the release steps' inverses, which run after every re-creation: a link re-created
+  // before its master exists again could not be enslaved.
+  const released = new Set<string>();
+  const release = (obj: string, member: string, master: string) => {
+    if (released.has(member)) return;
+    released.add(member);
+    out.add(PHASE.releaseMembers, obj, `Take ${member} out of ${master}`, { op: 'link.set.master', name: member, master: null }, [{ op: 'link.set.master', name: member, master }]);
+  };
   for (const l of owned.links) {
     if (desired.has(l.name) && !replaced.has(l.name)) continue;
     const obj = `${l.kind} ${l.name}`;
-    for (const m of state.links.filter((x) => x.master === l.name)) {
-      out.add(PHASE.releaseMembers, obj, `Take ${m.name} out of ${l.name}`, { op: 'link.set.master', name: m.name, master: null }, [{ op: 'link.set.master', name: m.name, master: l.name }]);
-    }
+    if (l.master) release(obj, l.name, l.master);
+    for (const m of state.links.filter((x) => x.master === l.name)) release(obj, m.name, l.name);
     for (const cidr of globalAddresses(l)) {
       out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${l.name}`, { op: 'addr.del', dev: l.name, cidr }, [{ op: 'addr.add', dev: l.name, cidr }]);
     }
