@@ -30,8 +30,8 @@ function desiredPorts(sw: SwitchSpec, spec: NetworkSpec): Map<string, PortWant> 
 
 const sameList = (a: readonly number[] | undefined, b: readonly number[] | undefined) => (a ?? []).join(',') === (b ?? []).join(',');
 
-function readdPort(bridge: string, p: OvsPort, owner: string): Operation {
-  return {
+function readdPort(bridge: string, p: OvsPort, owner: string, state: HostState): Operation[] {
+  const add: Operation = {
     op: 'ovs.port.add',
     bridge,
     name: p.name,
@@ -40,14 +40,21 @@ function readdPort(bridge: string, p: OvsPort, owner: string): Operation {
     ...(p.tag !== undefined ? { tag: p.tag } : {}),
     ...(p.trunks.length ? { trunks: p.trunks } : {}),
   };
+  return [add, ...upAgain(p.interfaces[0]?.type === 'internal' ? p.name : undefined, state)];
 }
 
-function restoreBridge(b: OvsBridge, owner: string): Operation[] {
+/** OVS re-creates its devices down; bring back up what was up. */
+function upAgain(device: string | undefined, state: HostState): Operation[] {
+  const l = device ? state.links.find((x) => x.name === device) : undefined;
+  return l?.adminUp ? [{ op: 'link.set.state', name: l.name, up: true }] : [];
+}
+
+function restoreBridge(b: OvsBridge, owner: string, state: HostState): Operation[] {
   const ops: Operation[] = [{ op: 'ovs.br.add', name: b.name, datapath: b.datapathType === 'netdev' ? 'netdev' : 'system', owner, ...(b.failMode === 'secure' || b.failMode === 'standalone' ? { failMode: b.failMode } : {}) }];
   if (b.controllers[0] || b.protocols.length) {
     ops.push({ op: 'ovs.br.set', name: b.name, controller: b.controllers[0] ?? null, protocols: (b.protocols as never[]).length ? (b.protocols as never) : null });
   }
-  return ops;
+  return [...ops, ...upAgain(b.name, state)];
 }
 
 export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owned: Owned, opts: PlanOptions): void {
@@ -59,15 +66,15 @@ export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owne
   for (const b of owned.ovsBridges) {
     if (wanted.has(b.name)) continue;
     for (const p of b.ports.filter((x) => x.name !== b.name)) {
-      out.add(PHASE.ovsRemove, `switch ${b.name}`, `Remove port ${p.name} from ${b.name}`, { op: 'ovs.port.del', bridge: b.name, name: p.name }, [readdPort(b.name, p, name)]);
+      out.add(PHASE.ovsRemove, `switch ${b.name}`, `Remove port ${p.name} from ${b.name}`, { op: 'ovs.port.del', bridge: b.name, name: p.name }, readdPort(b.name, p, name, state));
     }
-    out.add(PHASE.ovsRemove, `switch ${b.name}`, `Delete OVS bridge ${b.name}`, { op: 'ovs.br.del', name: b.name }, restoreBridge(b, name));
+    out.add(PHASE.ovsRemove, `switch ${b.name}`, `Delete OVS bridge ${b.name}`, { op: 'ovs.br.del', name: b.name }, restoreBridge(b, name, state));
   }
   // Owned ports on other bridges that the spec no longer places there.
   for (const { bridge, port } of owned.ovsPorts) {
     const bridgeGoes = owned.ovsBridges.some((b) => b.name === bridge) && !wanted.has(bridge);
     if (bridgeGoes || wanted.get(bridge)?.has(port.name)) continue;
-    out.add(PHASE.ovsRemove, `switch ${bridge}`, `Remove port ${port.name} from ${bridge}`, { op: 'ovs.port.del', bridge, name: port.name }, [readdPort(bridge, port, name)]);
+    out.add(PHASE.ovsRemove, `switch ${bridge}`, `Remove port ${port.name} from ${bridge}`, { op: 'ovs.port.del', bridge, name: port.name }, readdPort(bridge, port, name, state));
   }
 
   const links = new Map(state.links.map((l) => [l.name, l]));
