@@ -122,11 +122,12 @@ describe.skipIf(!!vmReason)('a VM that dies or hangs', () => {
   it('tears the VM down when the guest stops answering, naming the command and timeout', async () => {
     const vm = await bootVm({ log: () => undefined, hostGraceMs: 1000 });
     try {
-      // Freeze the guest-side watchdog's sleep, so only the host-side timeout can end this command.
-      const stuck = `(sleep 0.5; pkill -STOP -f '^/run/novanet/busybox sleep 2') & sleep 600`;
-      const err = await vm.run(stuck, { timeoutMs: 2000 }).catch((e: unknown) => e);
+      // Freeze the guest-side watchdog's sleep (retrying until it exists), so only the host-side timeout can end
+      // this command.
+      const stuck = `(until pkill -STOP -f '^/run/novanet/busybox sleep [0-9.]+$'; do sleep 0.1; done) & sleep 600`;
+      const err = await vm.run(stuck, { timeoutMs: 8000 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VmCommandTimeoutError);
-      expect((err as Error).message).toMatch(/2000 ms and the guest stopped answering \(VM torn down\): \(sleep 0\.5/);
+      expect((err as Error).message).toMatch(/8000 ms and the guest stopped answering \(VM torn down\): \(until pkill/);
       expect(gone(vm.pid)).toBe(true);
     } finally {
       await vm.close();
