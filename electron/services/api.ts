@@ -7,6 +7,7 @@ import { describeTarget, type Target } from '../../shared/model/target';
 import { discover } from './discovery/index';
 import { watchTarget, type Watch } from './watch';
 import { VERSION } from './version';
+import { createSpecHandlers } from './spec-api';
 
 export interface ServiceOptions {
   transport: 'electron' | 'web';
@@ -60,6 +61,7 @@ export function createServices(opts: ServiceOptions): Services {
       const state = await discover(target ?? opts.defaultTarget);
       return { state, graph: buildGraph(state) };
     },
+    ...createSpecHandlers(opts.defaultTarget, (p) => emit('apply.progress', p)),
   };
 
   const events: EventSource = {

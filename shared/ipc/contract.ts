@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { targetSchema } from '../model/target';
 import { hostStateSchema } from '../model/host-state';
 import { topologyGraphSchema } from '../topology/graph';
+import { planSchema } from '../plan/operations';
+import { specNameSchema } from '../spec/schema';
 import { METHOD_NAMES, EVENT_NAMES, type MethodName, type EventName } from './names';
 
 export { isMethodName, isEventName, type MethodName, type EventName } from './names';
@@ -27,17 +29,65 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 
 const noParams = z.object({}).strict();
 
+export const specIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const applyResultSchema = z.enum(['committed', 'failed', 'rolled-back', 'rollback-incomplete']);
+export const versionSummarySchema = z.object({
+  spec: z.string(),
+  version: z.number().int(),
+  at: z.string(),
+  user: z.string(),
+  result: applyResultSchema,
+  reason: z.string().optional(),
+  steps: z.number().int(),
+  target: targetSchema,
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+
+/** Progress of one apply, relayed from the helper, plus the verdict when it ends. */
+export const applyProgressSchema = z.object({
+  applyId: z.string(),
+  /** A helper event (see shared/plan/helper-protocol.ts): step done/failed/undone, applied, trial, committed... */
+  event: z.record(z.string(), z.unknown()).and(z.object({ type: z.string() })),
+  outcome: z.object({ result: applyResultSchema, reason: z.string().optional(), version: z.number().int() }).optional(),
+});
+export type ApplyProgress = z.infer<typeof applyProgressSchema>;
+
 export const methods = {
   'app.info': { params: noParams, result: appInfoSchema },
   'topology.snapshot': {
     params: z.object({ target: targetSchema.optional() }).strict(),
     result: snapshotSchema,
   },
+  /** Specs known from the history, newest result first. */
+  'spec.list': { params: noParams, result: z.object({ specs: z.array(versionSummarySchema) }) },
+  /** The document to edit: the last committed version, else what the spec owns on the host now. */
+  'spec.load': {
+    params: z.object({ name: specNameSchema, target: targetSchema.optional() }).strict(),
+    result: z.object({ document: z.unknown(), source: z.enum(['history', 'host']), version: z.number().int().optional() }),
+  },
+  /** Validates (schema and host) and plans. Invalid input is not an error here: the issues come back for the form. */
+  'spec.plan': {
+    params: z.object({ document: z.unknown(), target: targetSchema.optional() }).strict(),
+    result: z.object({ plan: planSchema.nullable(), issues: z.array(specIssueSchema) }),
+  },
+  /** Plans again and applies through the helper; progress arrives as `apply.progress` events. */
+  'apply.start': {
+    params: z.object({ document: z.unknown(), target: targetSchema.optional(), trialSeconds: z.number().int().min(1).max(3600).optional() }).strict(),
+    result: z.object({ applyId: z.string(), steps: z.number().int() }),
+  },
+  'apply.confirm': { params: z.object({ applyId: z.string() }).strict(), result: z.object({ ok: z.boolean() }) },
+  'apply.rollback': { params: z.object({ applyId: z.string() }).strict(), result: z.object({ ok: z.boolean() }) },
+  'history.list': { params: z.object({ spec: specNameSchema.optional() }).strict(), result: z.object({ versions: z.array(versionSummarySchema) }) },
+  'history.get': {
+    params: z.object({ spec: specNameSchema, version: z.number().int().positive() }).strict(),
+    result: z.object({ summary: versionSummarySchema, document: z.unknown(), plan: planSchema }),
+  },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 
 export const events = {
   /** The host changed (ip monitor, OVSDB, libvirt); the renderer refetches the snapshot. */
   'topology.changed': z.object({ at: z.string(), reasons: z.array(z.string()) }),
+  'apply.progress': applyProgressSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;

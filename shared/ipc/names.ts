@@ -2,8 +2,19 @@
  * The channel allowlist, free of zod so the sandboxed preload stays small. contract.ts checks at compile time
  * that these lists and its maps name exactly the same methods and events.
  */
-export const METHOD_NAMES = ['app.info', 'topology.snapshot'] as const;
-export const EVENT_NAMES = ['topology.changed'] as const;
+export const METHOD_NAMES = [
+  'app.info',
+  'topology.snapshot',
+  'spec.list',
+  'spec.load',
+  'spec.plan',
+  'apply.start',
+  'apply.confirm',
+  'apply.rollback',
+  'history.list',
+  'history.get',
+] as const;
+export const EVENT_NAMES = ['topology.changed', 'apply.progress'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -106,6 +106,6 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new UnavailableError('no ovs'))).toBe(1);
     expect(exitCodeFor(new Error('x'))).toBe(1);
     expect(exitCodeFor('x')).toBe(1);
-    expect(EXIT).toEqual({ ok: 0, failed: 1, usage: 2, notFound: 3 });
+    expect(EXIT).toEqual({ ok: 0, failed: 1, usage: 2, notFound: 3, rolledBack: 4 });
   });
 });

@@ -15,7 +15,7 @@ import {
   type RawBridge,
   type Snapshot,
 } from '../../../shared/ipc/contract';
-import { EVENT_NAMES, METHOD_NAMES, isEventName, isMethodName } from '../../../shared/ipc/names';
+import { EVENT_NAMES, METHOD_NAMES, isEventName, isMethodName, type EventName } from '../../../shared/ipc/names';
 import { dispatch, typedApi } from '../../../shared/ipc/dispatch';
 import {
   NotFoundError,
@@ -28,6 +28,7 @@ import {
   toEnvelope,
 } from '../../../shared/ipc/errors';
 import type { Target } from '../../../shared/model/target';
+import { createSpecHandlers } from '../../../electron/services/spec-api';
 
 const INFO: AppInfo = {
   name: 'NovaNet',
@@ -45,6 +46,8 @@ function fakeHandlers() {
     'topology.snapshot': vi.fn(async (_p: { target?: Target }): Promise<Snapshot> => {
       throw new NotFoundError('network namespace "gone" does not exist', { netns: 'gone' });
     }),
+    // Real handlers; these tests never call them.
+    ...createSpecHandlers({}, () => undefined),
   } satisfies Handlers;
 }
 
@@ -58,7 +61,8 @@ describe('contract types', () => {
     expectTypeOf<MethodResult<'app.info'>['transport']>().toEqualTypeOf<'electron' | 'web'>();
     expectTypeOf<MethodResult<'topology.snapshot'>>().toEqualTypeOf<Snapshot>();
     expectTypeOf<EventPayload<'topology.changed'>>().toEqualTypeOf<{ at: string; reasons: string[] }>();
-    expectTypeOf<MethodName>().toEqualTypeOf<'app.info' | 'topology.snapshot'>();
+    expectTypeOf<'app.info' | 'topology.snapshot' | 'spec.plan' | 'apply.start' | 'history.list'>().toExtend<MethodName>();
+    expectTypeOf<EventName>().toEqualTypeOf<'topology.changed' | 'apply.progress'>();
   });
 
   it('types NovanetApi.invoke and on per method and event', () => {

@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import type { AppInfo, EventName, EventPayload, EventSource, Handlers, Snapshot } from '../../../shared/ipc/contract';
 import type { Services } from '../../../electron/services/api';
 import { NotFoundError } from '../../../shared/ipc/errors';
+import { createSpecHandlers } from '../../../electron/services/spec-api';
 
 export const INFO: AppInfo = {
   name: 'NovaNet',
@@ -37,6 +38,8 @@ export function testServices() {
     'topology.snapshot': vi.fn(async ({ target }: { target?: { netns?: string } }): Promise<Snapshot> => {
       throw new NotFoundError(`network namespace "${target?.netns ?? ''}" does not exist`);
     }),
+    // Real handlers; these tests never call them.
+    ...createSpecHandlers({}, () => undefined),
   } satisfies Handlers;
   const events = new TestEvents();
   const close = vi.fn();
