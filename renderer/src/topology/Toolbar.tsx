@@ -1,7 +1,7 @@
 import type { KeyboardEvent, RefObject } from 'react';
-import { LayoutGrid, Search, X } from 'lucide-react';
+import { Search, X } from 'lucide-react';
 import { nodeKinds, nodeKindLabels } from '../../../shared/topology/graph';
-import { kindIcons, unknownKindIcon } from './kind-style';
+import { kindIcons, kindShortLabels, unknownKindIcon } from './kind-style';
 
 interface ToolbarProps {
   searchRef: RefObject<HTMLInputElement | null>;
@@ -16,8 +16,6 @@ interface ToolbarProps {
   hiddenKinds: ReadonlySet<string>;
   onToggleKind(kind: string): void;
   onShowAll(): void;
-  onRearrange(): void;
-  arranging: boolean;
 }
 
 const knownOrder = new Map<string, number>(nodeKinds.map((k, i) => [k, i]));
@@ -66,6 +64,7 @@ export function Toolbar(p: ToolbarProps) {
           const Icon = kindIcons[k as keyof typeof kindIcons] ?? unknownKindIcon;
           const shown = !p.hiddenKinds.has(k);
           const label = nodeKindLabels[k as keyof typeof nodeKindLabels] ?? k;
+          const short = kindShortLabels[k as keyof typeof kindShortLabels] ?? k;
           return (
             <button
               key={k}
@@ -73,11 +72,12 @@ export function Toolbar(p: ToolbarProps) {
               className={`chip kind-${k}${shown ? ' is-on' : ''}`}
               aria-pressed={shown}
               title={`${shown ? 'Hide' : 'Show'} ${label} objects`}
+              aria-label={`${label}: ${p.counts.get(k)}`}
               data-testid={`kind-filter-${k}`}
               onClick={() => p.onToggleKind(k)}
             >
               <Icon size={13} className="chip__icon" aria-hidden />
-              <span>{label}</span>
+              <span>{short}</span>
               <span className="chip__count">{p.counts.get(k)}</span>
             </button>
           );
@@ -88,17 +88,6 @@ export function Toolbar(p: ToolbarProps) {
           </button>
         )}
       </div>
-      <button
-        type="button"
-        className="button toolbar__end"
-        onClick={p.onRearrange}
-        disabled={p.arranging}
-        title="Lay the whole graph out again (your moved nodes are reset)"
-        data-testid="rearrange-button"
-      >
-        <LayoutGrid size={15} aria-hidden />
-        Re-arrange
-      </button>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { LayoutGrid } from 'lucide-react';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   Panel,
@@ -57,9 +59,14 @@ interface CanvasProps {
   onNodesChange(changes: NodeChange<NetFlowNode>[]): void;
   onPaneClick(): void;
   edgeKinds: ReadonlySet<string>;
+  /** Dims edges while a search highlights nodes. */
+  searching: boolean;
+  onRearrange(): void;
+  arranging: boolean;
 }
 
-export function TopologyCanvas({ nodes, edges, onNodesChange, onPaneClick, edgeKinds }: CanvasProps) {
+export function TopologyCanvas(p: CanvasProps) {
+  const { nodes, edges, onNodesChange, onPaneClick, edgeKinds } = p;
   const box = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport>();
   useLayoutEffect(() => {
@@ -70,7 +77,7 @@ export function TopologyCanvas({ nodes, edges, onNodesChange, onPaneClick, edgeK
   }, []);
 
   return (
-    <div className="topology-canvas" data-testid="topology-canvas" ref={box}>
+    <div className={`topology-canvas${p.searching ? ' is-searching' : ''}`} data-testid="topology-canvas" ref={box}>
       {viewport && (
         <ReactFlow<NetFlowNode, NetFlowEdge>
           nodes={nodes}
@@ -89,7 +96,17 @@ export function TopologyCanvas({ nodes, edges, onNodesChange, onPaneClick, edgeK
           onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
         >
           <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
-          <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions} />
+          <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions}>
+            <ControlButton
+              onClick={p.onRearrange}
+              disabled={p.arranging}
+              title="Re-arrange: lay the whole graph out again (moved nodes are reset)"
+              aria-label="Re-arrange the graph"
+              data-testid="rearrange-button"
+            >
+              <LayoutGrid aria-hidden />
+            </ControlButton>
+          </Controls>
           <MiniMap<NetFlowNode>
             pannable
             zoomable

@@ -109,8 +109,6 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
         hiddenKinds={hiddenKinds}
         onToggleKind={toggleKind}
         onShowAll={() => setHiddenKinds(noKinds)}
-        onRearrange={layout.rearrange}
-        arranging={layout.arranging}
       />
       <div className="topology__body">
         <TopologyCanvas
@@ -119,6 +117,9 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
           onNodesChange={onNodesChange}
           onPaneClick={clearSelection}
           edgeKinds={edgeKinds}
+          searching={matches !== null}
+          onRearrange={layout.rearrange}
+          arranging={layout.arranging}
         />
         {selectedNode && <DetailsPanel node={selectedNode} graph={graph} onSelect={goTo} onClose={clearSelection} />}
       </div>

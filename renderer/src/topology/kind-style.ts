@@ -88,6 +88,31 @@ export function rankOf(kind: string): number {
   return (kindRank as Record<string, number | undefined>)[kind] ?? 0;
 }
 
+/** Chip-sized names for the kind filter; the full names from nodeKindLabels go in tooltips. */
+export const kindShortLabels: Record<NodeKind, string> = {
+  nic: 'NIC',
+  loopback: 'Loopback',
+  bridge: 'Bridge',
+  'ovs-bridge': 'OVS bridge',
+  'ovs-port': 'OVS port',
+  'ovs-internal': 'OVS internal',
+  veth: 'veth',
+  vlan: 'VLAN',
+  vxlan: 'VXLAN',
+  geneve: 'GENEVE',
+  bond: 'Bond',
+  tun: 'TUN',
+  tap: 'TAP',
+  macvlan: 'macvlan',
+  dummy: 'Dummy',
+  wireguard: 'WireGuard',
+  other: 'Other',
+  network: 'Network',
+  vm: 'VM',
+  vnic: 'VM NIC',
+  namespace: 'Namespace',
+};
+
 export const edgeKindLabels: Record<EdgeKind, string> = {
   member: 'Bridge port',
   peer: 'veth peer',

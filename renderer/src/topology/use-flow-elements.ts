@@ -89,7 +89,11 @@ export function useFlowElements(inputs: FlowInputs) {
   }, [graph, positions, hiddenKinds, matches, store]);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<NetFlowNode>[]) => {
+    (all: NodeChange<NetFlowNode>[]) => {
+      // Nodes have a fixed size, so React Flow's measurements tell nothing new; applying them would copy and
+      // re-render every node once more right after the first paint.
+      const changes = all.filter((c) => c.type !== 'dimensions');
+      if (changes.length === 0) return;
       setNodes((ns) => applyNodeChanges(changes, ns));
       // Drops and keyboard moves arrive with dragging false: that is when a position becomes the user's.
       for (const c of changes) if (c.type === 'position' && c.position && !c.dragging) store.set(c.id, c.position);

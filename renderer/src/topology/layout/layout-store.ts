@@ -61,7 +61,7 @@ export class LayoutStore {
     this.saveTimer = window.setTimeout(() => {
       this.saveTimer = undefined;
       const out: Record<string, [number, number]> = {};
-      for (const [id, p] of this.positions) out[id] = [Math.round(p.x), Math.round(p.y)];
+      for (const [id, p] of this.positions) out[id] = [p.x, p.y];
       try {
         sessionStorage.setItem(this.storageKey, JSON.stringify(out));
       } catch {
