@@ -113,8 +113,9 @@ export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owne
         out.add(PHASE.afterOvs, obj, `Bring ${port} up`, { op: 'link.set.state', name: port, up: true }, have ? [{ op: 'link.set.state', name: port, up: false }] : []);
       }
     }
-    // The switch's own interface carries its addresses.
-    const dev = links.get(sw.name);
+    // The switch's own interface carries its addresses. Without an OVS bridge yet, a device of that name is the
+    // Linux bridge this switch was before (deleted earlier in the plan): the new device starts down and bare.
+    const dev = b ? links.get(sw.name) : undefined;
     if (!dev?.adminUp) out.add(PHASE.afterOvs, obj, `Bring ${sw.name} up`, { op: 'link.set.state', name: sw.name, up: true }, dev ? [{ op: 'link.set.state', name: sw.name, up: false }] : []);
     const have = globalAddresses(dev);
     for (const cidr of sw.addresses) {

@@ -107,6 +107,10 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   // Membership is undone by the release steps' inverses, which run after every re-creation: a link re-created
   // before its master exists again could not be enslaved.
   const released = new Set<string>();
+  // Discovery reports OVS ports with their OVS bridge as master; `ip link set master` only concerns Linux masters
+  // (OVS membership is planned, and undone, by planOvs).
+  const ovsNames = new Set(state.ovsBridges.map((b) => b.name));
+  const linuxMaster = (x: Link | undefined) => (x?.master && !ovsNames.has(x.master) ? x.master : undefined);
   const release = (obj: string, member: string, master: string) => {
     if (released.has(member)) return;
     released.add(member);
@@ -115,7 +119,8 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   for (const l of owned.links) {
     if (desired.has(l.name) && !replaced.has(l.name)) continue;
     const obj = `${l.kind} ${l.name}`;
-    if (l.master) release(obj, l.name, l.master);
+    const lm = linuxMaster(l);
+    if (lm) release(obj, l.name, lm);
     for (const m of state.links.filter((x) => x.master === l.name)) release(obj, m.name, l.name);
     for (const cidr of globalAddresses(l)) {
       out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${l.name}`, { op: 'addr.del', dev: l.name, cidr }, [{ op: 'addr.add', dev: l.name, cidr }]);
@@ -123,7 +128,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
     out.add(PHASE.removeLinks, obj, `Delete ${l.kind} ${l.name}`, { op: 'link.del', name: l.name }, recreateOps(l, state));
   }
 
-  for (const sw of spec.switches.filter((s) => s.type === 'linux')) planLinuxSwitch(out, sw, spec, state, links, alias);
+  for (const sw of spec.switches.filter((s) => s.type === 'linux')) planLinuxSwitch(out, sw, spec, state, links, alias, { linuxMaster, released });
   for (const v of spec.vlans) {
     const obj = `vlan ${v.name}`;
     const l = links.get(v.name);
@@ -147,8 +152,9 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
     }
     if (fresh || !l?.adminUp) out.add(PHASE.configureLinks, obj, `Bring ${o.name} up`, { op: 'link.set.state', name: o.name, up: true }, [{ op: 'link.set.state', name: o.name, up: false }]);
     const sw = spec.switches.find((s) => s.name === o.switch);
-    if (sw?.type === 'linux' && (fresh || l?.master !== sw.name)) {
-      out.add(PHASE.enslave, obj, `Attach ${o.name} to ${sw.name}`, { op: 'link.set.master', name: o.name, master: sw.name }, [{ op: 'link.set.master', name: o.name, master: fresh ? null : (l?.master ?? null) }]);
+    if (sw?.type === 'linux' && (fresh || linuxMaster(l) !== sw.name)) {
+      // Undone in reverse, this runs while a master released earlier in the plan is still gone: nomaster then.
+      out.add(PHASE.enslave, obj, `Attach ${o.name} to ${sw.name}`, { op: 'link.set.master', name: o.name, master: sw.name }, [{ op: 'link.set.master', name: o.name, master: fresh || released.has(o.name) ? null : (linuxMaster(l) ?? null) }]);
     }
   }
   planLinuxBridgeVlans(out, spec, state);
@@ -163,9 +169,17 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   };
 }
 
-function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state: HostState, links: Map<string, Link>, alias: string): void {
+interface MemberContext {
+  linuxMaster: (l: Link | undefined) => string | undefined;
+  /** Links this plan takes out of their master before anything else. */
+  released: ReadonlySet<string>;
+}
+
+function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state: HostState, links: Map<string, Link>, alias: string, ctx: MemberContext): void {
   const obj = `switch ${sw.name}`;
-  const l = links.get(sw.name);
+  // A switch that was OVS and is Linux now: the OVS bridge (ours, or validation refuses) goes in planOvs, before
+  // the Linux bridge is created, so its device is not the bridge this switch wants.
+  const l = state.ovsBridges.some((b) => b.name === sw.name) ? undefined : links.get(sw.name);
   const br = state.bridges.find((b) => b.name === sw.name);
   const { want, old } = bridgeDiff(sw, l ? br : undefined);
   if (!l) {
@@ -184,8 +198,9 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
   const members = [...sw.uplinks, ...sw.ports.map((p) => p.name)];
   for (const m of members) {
     const ml = links.get(m);
-    if (ml?.master !== sw.name) {
-      out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, [{ op: 'link.set.master', name: m, master: ml?.master ?? null }]);
+    const cur = ctx.linuxMaster(ml);
+    if (cur !== sw.name) {
+      out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, [{ op: 'link.set.master', name: m, master: ctx.released.has(m) ? null : (cur ?? null) }]);
     }
     if (ml && !ml.adminUp) out.add(PHASE.enslave, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);
   }
