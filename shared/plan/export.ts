@@ -79,6 +79,14 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
     kind: 'HostNetwork',
     metadata: { name },
     switches,
+    bonds: owned
+      .filter((l) => l.kind === 'bond' && typeof l.attributes['bond.mode'] === 'string')
+      .map((l) => ({
+        name: l.name,
+        mode: l.attributes['bond.mode'] as never,
+        miimon: Number(l.attributes['bond.miimon'] ?? 100),
+        members: state.links.filter((m) => m.master === l.name).map((m) => m.name),
+      })),
     vlans: owned.filter((l) => l.kind === 'vlan' && l.parent && l.vlanId).map((l) => ({ name: l.name, parent: l.parent as string, id: l.vlanId as number })),
     overlays: owned
       .filter((l) => (l.kind === 'vxlan' || l.kind === 'geneve') && l.vxlan)

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ifNameSchema } from '../model/target';
-import { cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from '../spec/schema';
+import { bondModes, cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from '../spec/schema';
 
 const name = ifNameSchema;
 const bridgeParams = {
@@ -38,6 +38,7 @@ export const operationSchema = z.discriminatedUnion('op', [
     .strict(),
   z.object({ op: z.literal('link.add.geneve'), name, vni: z.number().int().min(0).max(16_777_215), remote: ipv4Schema, dstPort: z.number().int().min(1).max(65535) }).strict(),
   z.object({ op: z.literal('link.add.vlan'), name, parent: name, id: vlanIdSchema }).strict(),
+  z.object({ op: z.literal('link.add.bond'), name, mode: z.enum(bondModes), miimon: z.number().int().min(0).max(10_000) }).strict(),
   z.object({ op: z.literal('link.del'), name }).strict(),
   z.object({ op: z.literal('link.set.mtu'), name, mtu: z.number().int().min(68).max(65535) }).strict(),
   z.object({ op: z.literal('link.set.master'), name, master: name.nullable() }).strict(),

@@ -62,10 +62,21 @@ export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owne
   const switches = spec.switches.filter((s) => s.type === 'ovs');
   const wanted = new Map(switches.map((s) => [s.name, desiredPorts(s, spec)]));
 
+  const links = new Map(state.links.map((l) => [l.name, l]));
+  // Addresses vanish with the OVS devices that carry them; removing them first gives the rollback steps that put
+  // them back on the re-created devices.
+  const dropAddresses = (bridge: string, device: string) => {
+    for (const cidr of globalAddresses(links.get(device))) {
+      out.add(PHASE.removeAddresses, `switch ${bridge}`, `Remove address ${cidr} from ${device}`, { op: 'addr.del', dev: device, cidr }, [{ op: 'addr.add', dev: device, cidr }]);
+    }
+  };
+
   // Owned bridges that left the spec: their ports first, so the inverse can put them back one by one.
   for (const b of owned.ovsBridges) {
     if (wanted.has(b.name)) continue;
+    dropAddresses(b.name, b.name);
     for (const p of b.ports.filter((x) => x.name !== b.name)) {
+      if (p.interfaces[0]?.type === 'internal') dropAddresses(b.name, p.name);
       out.add(PHASE.ovsRemove, `switch ${b.name}`, `Remove port ${p.name} from ${b.name}`, { op: 'ovs.port.del', bridge: b.name, name: p.name }, readdPort(b.name, p, name, state));
     }
     out.add(PHASE.ovsRemove, `switch ${b.name}`, `Delete OVS bridge ${b.name}`, { op: 'ovs.br.del', name: b.name }, restoreBridge(b, name, state));
@@ -74,10 +85,10 @@ export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owne
   for (const { bridge, port } of owned.ovsPorts) {
     const bridgeGoes = owned.ovsBridges.some((b) => b.name === bridge) && !wanted.has(bridge);
     if (bridgeGoes || wanted.get(bridge)?.has(port.name)) continue;
+    if (port.interfaces[0]?.type === 'internal') dropAddresses(bridge, port.name);
     out.add(PHASE.ovsRemove, `switch ${bridge}`, `Remove port ${port.name} from ${bridge}`, { op: 'ovs.port.del', bridge, name: port.name }, readdPort(bridge, port, name, state));
   }
 
-  const links = new Map(state.links.map((l) => [l.name, l]));
   for (const sw of switches) {
     const obj = `switch ${sw.name}`;
     const b = state.ovsBridges.find((x) => x.name === sw.name);
@@ -109,8 +120,15 @@ export function planOvs(out: StepList, spec: NetworkSpec, state: HostState, owne
       } else if (have.tag !== w.tag || !sameList(have.trunks, w.trunks)) {
         out.add(PHASE.ovs, obj, `Change VLANs of ${port} on ${sw.name}`, { op: 'ovs.port.set', name: port, tag: w.tag ?? null, trunks: w.trunks ?? null }, [{ op: 'ovs.port.set', name: port, tag: have.tag ?? null, trunks: have.trunks.length ? have.trunks : null }]);
       }
-      if (w.internal && !links.get(port)?.adminUp) {
+      // OVS creates an internal port's device down, also when the port moves here from another bridge.
+      if (w.internal && (!have || !links.get(port)?.adminUp)) {
         out.add(PHASE.afterOvs, obj, `Bring ${port} up`, { op: 'link.set.state', name: port, up: true }, have ? [{ op: 'link.set.state', name: port, up: false }] : []);
+      }
+      // An existing interface placed on the switch carries no traffic while down (as for Linux switch members);
+      // overlays are brought up with the overlay.
+      const dev = links.get(port);
+      if (!w.internal && dev && !dev.adminUp && !spec.overlays.some((o) => o.name === port)) {
+        out.add(PHASE.afterOvs, obj, `Bring ${port} up`, { op: 'link.set.state', name: port, up: true }, [{ op: 'link.set.state', name: port, up: false }]);
       }
     }
     // The switch's own interface carries its addresses. Without an OVS bridge yet, a device of that name is the

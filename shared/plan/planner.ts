@@ -4,7 +4,7 @@
  * Every step carries its inverse, computed from what the host has now, so a rollback restores it exactly.
  */
 import type { HostState, Link, LinuxBridge } from '../model/host-state';
-import type { NetworkSpec, SwitchSpec } from '../spec/schema';
+import { bondModes, type BondSpec, type NetworkSpec, type SwitchSpec } from '../spec/schema';
 import type { Operation, Plan } from './operations';
 import { aliasFor, ownedBy } from './ownership';
 import { PHASE, StepList } from './step-list';
@@ -63,6 +63,8 @@ export function recreateOps(l: Link, state: HostState): Operation[] {
     ops.push({ op: 'link.add.vxlan', name: l.name, vni: l.vxlan.vni, local: l.vxlan.local, remote: l.vxlan.remote, group: l.vxlan.group, dstPort: l.vxlan.dstPort ?? 4789, dev: l.parent });
   } else if (l.kind === 'geneve' && l.vxlan?.remote) {
     ops.push({ op: 'link.add.geneve', name: l.name, vni: l.vxlan.vni, remote: l.vxlan.remote, dstPort: l.vxlan.dstPort ?? 6081 });
+  } else if (l.kind === 'bond' && typeof l.attributes['bond.mode'] === 'string' && (bondModes as readonly string[]).includes(l.attributes['bond.mode'])) {
+    ops.push({ op: 'link.add.bond', name: l.name, mode: l.attributes['bond.mode'] as BondSpec['mode'], miimon: Number(l.attributes['bond.miimon'] ?? 100) });
   } else if (l.kind === 'vlan' && l.parent && l.vlanId) {
     ops.push({ op: 'link.add.vlan', name: l.name, parent: l.parent, id: l.vlanId });
   } else {
@@ -79,6 +81,7 @@ function desiredLinkNames(spec: NetworkSpec): Set<string> {
   return new Set([
     ...spec.switches.filter((s) => s.type === 'linux').map((s) => s.name),
     ...spec.vlans.map((v) => v.name),
+    ...spec.bonds.map((b) => b.name),
     ...spec.overlays.map((o) => o.name),
   ]);
 }
@@ -96,6 +99,10 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   for (const v of spec.vlans) {
     const l = links.get(v.name);
     if (l && owned.links.includes(l) && (l.parent !== v.parent || l.vlanId !== v.id)) replaced.add(v.name);
+  }
+  for (const b of spec.bonds) {
+    const l = links.get(b.name);
+    if (l && owned.links.includes(l) && (l.kind !== 'bond' || l.attributes['bond.mode'] !== b.mode)) replaced.add(b.name);
   }
   for (const o of spec.overlays) {
     const l = links.get(o.name);
@@ -138,6 +145,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
     }
     if (!l?.adminUp || replaced.has(v.name)) out.add(PHASE.configureLinks, obj, `Bring ${v.name} up`, { op: 'link.set.state', name: v.name, up: true }, [{ op: 'link.set.state', name: v.name, up: false }]);
   }
+  for (const b of spec.bonds) planBond(out, b, links, replaced, { linuxMaster, released }, alias);
   for (const o of spec.overlays) {
     const obj = `overlay ${o.name}`;
     const l = links.get(o.name);
@@ -220,4 +228,31 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
   for (const cidr of have) {
     if (!sw.addresses.includes(cidr)) out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${sw.name}`, { op: 'addr.del', dev: sw.name, cidr }, [{ op: 'addr.add', dev: sw.name, cidr }]);
   }
+}
+
+function planBond(out: StepList, b: BondSpec, links: Map<string, Link>, replaced: ReadonlySet<string>, ctx: MemberContext, alias: string): void {
+  const obj = `bond ${b.name}`;
+  const l = links.get(b.name);
+  const fresh = !l || replaced.has(b.name);
+  if (fresh) {
+    out.add(PHASE.createLinks, obj, `Create bond ${b.name} (${b.mode})`, { op: 'link.add.bond', name: b.name, mode: b.mode, miimon: b.miimon }, [{ op: 'link.del', name: b.name }]);
+    out.add(PHASE.configureLinks, obj, `Mark ${b.name} as owned by ${alias.slice(8)}`, { op: 'link.set.alias', name: b.name, alias: alias as `novanet:${string}` }, []);
+  }
+  for (const m of b.members) {
+    const ml = links.get(m);
+    const cur = ctx.linuxMaster(ml);
+    if (cur === b.name && !fresh) continue;
+    // The kernel enslaves only members that are down; each comes back up inside the bond.
+    if (ml?.adminUp) out.add(PHASE.configureLinks, obj, `Take ${m} down to join ${b.name}`, { op: 'link.set.state', name: m, up: false }, [{ op: 'link.set.state', name: m, up: true }]);
+    out.add(PHASE.configureLinks, obj, `Add ${m} to bond ${b.name}`, { op: 'link.set.master', name: m, master: b.name }, [{ op: 'link.set.master', name: m, master: ctx.released.has(m) ? null : (cur ?? null) }]);
+    out.add(PHASE.configureLinks, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);
+  }
+  if (l && !fresh) {
+    for (const x of links.values()) {
+      if (x.master === b.name && !b.members.includes(x.name)) {
+        out.add(PHASE.releaseMembers, obj, `Take ${x.name} out of ${b.name}`, { op: 'link.set.master', name: x.name, master: null }, [{ op: 'link.set.master', name: x.name, master: b.name }]);
+      }
+    }
+  }
+  if (fresh || !l?.adminUp) out.add(PHASE.configureLinks, obj, `Bring ${b.name} up`, { op: 'link.set.state', name: b.name, up: true }, [{ op: 'link.set.state', name: b.name, up: false }]);
 }

@@ -37,6 +37,8 @@ export function batchWords(op: Operation): string[] {
       ];
     case 'link.add.geneve':
       return ['link', 'add', op.name, 'type', 'geneve', 'id', String(op.vni), 'remote', op.remote, 'dstport', String(op.dstPort)];
+    case 'link.add.bond':
+      return ['link', 'add', op.name, 'type', 'bond', 'mode', op.mode, 'miimon', String(op.miimon)];
     case 'link.add.vlan':
       return ['link', 'add', 'link', op.parent, 'name', op.name, 'type', 'vlan', 'id', String(op.id)];
     case 'link.del':

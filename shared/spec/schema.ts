@@ -91,6 +91,17 @@ export const switchSchema = z
 
 export const vlanSchema = z.object({ name: ifNameSchema, parent: ifNameSchema, id: vlanIdSchema }).strict();
 
+export const bondModes = ['active-backup', 'balance-rr', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'] as const;
+export const bondSchema = z
+  .object({
+    name: ifNameSchema,
+    mode: z.enum(bondModes).default('active-backup'),
+    members: z.array(ifNameSchema).min(1, 'a bond needs at least one member'),
+    /** Link monitoring interval in ms; 0 turns it off. */
+    miimon: z.number().int().min(0).max(10_000).default(100),
+  })
+  .strict();
+
 export const overlaySchema = z
   .object({
     name: ifNameSchema,
@@ -120,6 +131,7 @@ export const networkSpecSchema = z
     metadata: z.object({ name: specNameSchema, description: z.string().max(500).optional() }).strict(),
     switches: z.array(switchSchema).default([]),
     vlans: z.array(vlanSchema).default([]),
+    bonds: z.array(bondSchema).default([]),
     overlays: z.array(overlaySchema).default([]),
   })
   .strict();
@@ -129,6 +141,7 @@ export type NetworkSpecInput = z.input<typeof networkSpecSchema>;
 export type SwitchSpec = z.infer<typeof switchSchema>;
 export type PortGroupSpec = z.infer<typeof portGroupSchema>;
 export type VlanSpec = z.infer<typeof vlanSchema>;
+export type BondSpec = z.infer<typeof bondSchema>;
 export type OverlaySpec = z.infer<typeof overlaySchema>;
 
 /** Expands trunk entries ("30-40") into sorted unique VLAN ids. */

@@ -56,6 +56,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
   };
   spec.switches.forEach((s, i) => claim(`switches[${i}].name`, s.name));
   spec.vlans.forEach((v, i) => claim(`vlans[${i}].name`, v.name));
+  spec.bonds.forEach((b, i) => claim(`bonds[${i}].name`, b.name));
   spec.overlays.forEach((o, i) => claim(`overlays[${i}].name`, o.name));
   spec.switches.forEach((s, i) => s.ports.forEach((p, j) => p.internal && claim(`switches[${i}].ports[${j}].name`, p.name)));
 
@@ -85,7 +86,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
       placed.set(name, path);
       const l = links.get(name);
       if (!l) {
-        if (mustExist) add(path, `${name} does not exist on the host`);
+        if (mustExist && !created.has(name)) add(path, `${name} does not exist on the host`);
         return;
       }
       if (l.kind === 'loopback') return add(path, `${name} is the loopback device`);
@@ -102,6 +103,18 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
       if (sw.type === 'linux' && g && (g.vlan !== undefined || g.trunk) && !sw.vlanFiltering) {
         add(`${at}.ports[${j}].portGroup`, `VLAN port groups on a Linux bridge need vlanFiltering: true on ${sw.name}`);
       }
+    });
+  });
+  spec.bonds.forEach((b, i) => {
+    need(`bonds[${i}].mode`, 'bonding', 'a bond');
+    b.members.forEach((m, j) => {
+      const path = `bonds[${i}].members[${j}]`;
+      const prev = placed.get(m);
+      if (prev) return add(path, `${m} is already placed at ${prev}`);
+      placed.set(m, path);
+      const l = links.get(m);
+      if (!l) return add(path, `${m} does not exist on the host`);
+      if (l.master && l.master !== b.name && !ownedLinkGoes(state, spec, l.master)) add(path, `${m} is already in ${l.master}`);
     });
   });
   spec.vlans.forEach((v, i) => {
