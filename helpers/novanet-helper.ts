@@ -11,8 +11,11 @@ import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from 
 import { JournalFile, openJournals } from './lib/journal';
 import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';
+import { capture } from './lib/capture';
 
-const emit: Emit = (e: HelperEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
+// Events go to stdout, except during a capture, whose stdout carries the pcap stream.
+let eventStream: NodeJS.WriteStream = process.stdout;
+const emit: Emit = (e: HelperEvent) => eventStream.write(`${JSON.stringify(e)}\n`);
 
 /** Test hook: make step k fail. Ignored under pkexec, where the environment is the caller's. */
 function faultAt(): number | undefined {
@@ -156,8 +159,12 @@ async function main(): Promise<number> {
     emit({ type: 'error', message: `request.${i?.path.join('.')}: ${i?.message}` });
     return HELPER_EXIT.invalid;
   }
-  // Whatever was asked, first finish any rollback a crash interrupted.
-  const recovered = await recover();
+  // Before any change, finish a rollback a crash interrupted (a capture changes nothing: it need not wait).
+  const recovered = parsed.data.verb === 'capture' ? 0 : await recover();
+  if (parsed.data.verb === 'capture') {
+    eventStream = process.stderr;
+    return capture(parsed.data, lines, emit);
+  }
   if (parsed.data.verb === 'recover') {
     emit({ type: 'recovered', journals: recovered });
     return HELPER_EXIT.committed;

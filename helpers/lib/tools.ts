@@ -9,6 +9,7 @@ const CANDIDATES: Record<string, string[]> = {
   bridge: ['/usr/sbin/bridge', '/sbin/bridge', '/usr/bin/bridge'],
   'ovs-vsctl': ['/usr/bin/ovs-vsctl', '/usr/sbin/ovs-vsctl'],
   ping: ['/usr/bin/ping', '/bin/ping'],
+  tcpdump: ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'],
 };
 export type HelperTool = keyof typeof CANDIDATES;
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { planSchema } from './operations';
+import { ifNameSchema, netnsNameSchema } from '../model/target';
 
 export const applyRequestSchema = z
   .object({
@@ -16,7 +17,29 @@ export const applyRequestSchema = z
   })
   .strict();
 export const recoverRequestSchema = z.object({ verb: z.literal('recover') }).strict();
-export const requestSchema = z.discriminatedUnion('verb', [applyRequestSchema, recoverRequestSchema]);
+
+/**
+ * A packet capture. The filter is one argv element after `--`, so it can never be read as an option; it is
+ * compiled (`tcpdump -d`) before anything starts. pcap bytes go to stdout, events to stderr.
+ */
+export const captureRequestSchema = z
+  .object({
+    verb: z.literal('capture'),
+    target: z.object({ netns: netnsNameSchema.optional() }).strict(),
+    interface: ifNameSchema,
+    filter: z
+      .string()
+      .max(2048, 'must be at most 2048 characters')
+      .refine((f) => !f.trimStart().startsWith('-'), 'must not start with "-"')
+      .refine((f) => !/[\0\n\r]/.test(f), 'must be one line')
+      .default(''),
+    snaplen: z.number().int().min(64).max(262_144).default(262_144),
+    count: z.number().int().positive().optional(),
+  })
+  .strict();
+export type CaptureRequest = z.infer<typeof captureRequestSchema>;
+
+export const requestSchema = z.discriminatedUnion('verb', [applyRequestSchema, recoverRequestSchema, captureRequestSchema]);
 export type HelperRequest = z.infer<typeof requestSchema>;
 export type ApplyRequest = z.infer<typeof applyRequestSchema>;
 
@@ -31,6 +54,8 @@ export type HelperEvent =
   | { type: 'committed' }
   | { type: 'rolledback'; reason: string; clean: boolean }
   | { type: 'recovered'; journals: number }
+  | { type: 'capture-started'; interface: string; linkType?: string }
+  | { type: 'capture-ended'; captured: number; received: number; dropped: number }
   | { type: 'error'; message: string };
 
 /** Distinct exit codes, as gsd-backlight-helper has. */
