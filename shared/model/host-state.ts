@@ -121,6 +121,7 @@ export const ovsMirrorSchema = z.object({
   selectVlans: z.array(z.number().int()),
   outputPort: z.string().optional(),
   outputVlan: z.number().int().optional(),
+  externalIds: z.record(z.string(), z.string()).default({}),
 });
 export const ovsBridgeSchema = z.object({
   id: z.string(),

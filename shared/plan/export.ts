@@ -87,6 +87,17 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
         miimon: Number(l.attributes['bond.miimon'] ?? 100),
         members: state.links.filter((m) => m.master === l.name).map((m) => m.name),
       })),
+    mirrors: state.ovsBridges.flatMap((b) =>
+      b.mirrors
+        .filter((m) => m.externalIds['novanet-owner'] === name && m.outputPort)
+        .map((m) => {
+          const src = new Set(m.selectSrcPorts);
+          const dst = new Set(m.selectDstPorts);
+          const sources = [...new Set([...src, ...dst])];
+          const direction = sources.every((p) => src.has(p) && dst.has(p)) ? 'both' : sources.every((p) => src.has(p)) ? 'ingress' : 'egress';
+          return { name: m.name, switch: b.name, sources, direction: direction as 'both' | 'ingress' | 'egress', vlans: m.selectVlans, output: m.outputPort as string };
+        }),
+    ),
     vlans: owned.filter((l) => l.kind === 'vlan' && l.parent && l.vlanId).map((l) => ({ name: l.name, parent: l.parent as string, id: l.vlanId as number })),
     overlays: owned
       .filter((l) => (l.kind === 'vxlan' || l.kind === 'geneve') && l.vxlan)

@@ -81,6 +81,19 @@ export const operationSchema = z.discriminatedUnion('op', [
     .strict(),
   z.object({ op: z.literal('ovs.port.del'), bridge: name, name }).strict(),
   z.object({ op: z.literal('ovs.port.set'), name, tag: vlanIdSchema.nullable(), trunks: z.array(vlanIdSchema).nullable() }).strict(),
+  z
+    .object({
+      op: z.literal('ovs.mirror.add'),
+      bridge: name,
+      name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/),
+      owner: specNameSchema,
+      srcPorts: z.array(name),
+      dstPorts: z.array(name),
+      vlans: z.array(vlanIdSchema),
+      output: name,
+    })
+    .strict(),
+  z.object({ op: z.literal('ovs.mirror.del'), bridge: name, name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/) }).strict(),
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 export type OpName = Operation['op'];

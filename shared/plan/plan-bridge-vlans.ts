@@ -33,12 +33,17 @@ export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: Ho
         const o = observed.find((x) => x.vid === w.vid);
         if (o && o.pvid === w.pvid && o.untagged === w.untagged) continue;
         const flags = `${w.pvid ? ' PVID' : ''}${w.untagged ? ' untagged' : ' tagged'}`;
+        // A port has one PVID: setting it here takes the flag off the VLAN that had it, so the inverse gives it back.
+        const oldPvid = w.pvid ? observed.find((x) => x.pvid && x.vid !== w.vid) : undefined;
         out.add(
           PHASE.bridgeVlans,
           obj,
           `Put ${port.name} in VLAN ${w.vid}${flags} (${port.portGroup})`,
           { op: 'bridge.vlan.add', dev: port.name, vid: w.vid, pvid: w.pvid, untagged: w.untagged },
-          [o ? { op: 'bridge.vlan.add', dev: port.name, vid: o.vid, pvid: o.pvid, untagged: o.untagged } : { op: 'bridge.vlan.del', dev: port.name, vid: w.vid }],
+          [
+            o ? { op: 'bridge.vlan.add', dev: port.name, vid: o.vid, pvid: o.pvid, untagged: o.untagged } : { op: 'bridge.vlan.del', dev: port.name, vid: w.vid },
+            ...(oldPvid ? [{ op: 'bridge.vlan.add' as const, dev: port.name, vid: oldPvid.vid, pvid: true, untagged: oldPvid.untagged }] : []),
+          ],
         );
       }
       for (const o of observed) {

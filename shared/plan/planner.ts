@@ -10,6 +10,7 @@ import { aliasFor, ownedBy } from './ownership';
 import { PHASE, StepList } from './step-list';
 import { planLinuxBridgeVlans } from './plan-bridge-vlans';
 import { planOvs } from './plan-ovs';
+import { planMirrors } from './plan-mirrors';
 import { globalAddresses } from './observed';
 
 export interface PlanOptions {
@@ -167,6 +168,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   }
   planLinuxBridgeVlans(out, spec, state);
   planOvs(out, spec, state, owned, opts);
+  planMirrors(out, spec, state);
 
   return {
     apiVersion: 'novanet/v1',
@@ -207,7 +209,8 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
   for (const m of members) {
     const ml = links.get(m);
     const cur = ctx.linuxMaster(ml);
-    if (cur !== sw.name) {
+    // A member released earlier in this plan (re-created because it changed) must be put back.
+    if (cur !== sw.name || ctx.released.has(m)) {
       out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, [{ op: 'link.set.master', name: m, master: ctx.released.has(m) ? null : (cur ?? null) }]);
     }
     if (ml && !ml.adminUp) out.add(PHASE.enslave, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);

@@ -100,6 +100,25 @@ export function ovsWords(op: Operation): string[] {
       w.push('--', ...(op.trunks?.length ? ['set', 'port', op.name, `trunks=${op.trunks.join(',')}`] : ['clear', 'port', op.name, 'trunks']));
       return w;
     }
+    case 'ovs.mirror.add': {
+      // Row ids are local to the transaction; the mirror's name keeps them apart from other operations'.
+      const id = `@nnm_${op.name.replace(/[^A-Za-z0-9]/g, '_')}`;
+      const ports = [...new Set([...op.srcPorts, ...op.dstPorts, op.output])];
+      const ref = (p: string) => `${id}_p${ports.indexOf(p)}`;
+      return [
+        ...ports.flatMap((p) => [`--id=${ref(p)}`, 'get', 'port', p, '--']),
+        `--id=${id}`, 'create', 'mirror', `name=${op.name}`,
+        ...(op.srcPorts.length ? [`select_src_port=${op.srcPorts.map(ref).join(',')}`] : []),
+        ...(op.dstPorts.length ? [`select_dst_port=${op.dstPorts.map(ref).join(',')}`] : []),
+        ...(op.vlans.length ? [`select_vlan=${op.vlans.join(',')}`] : []),
+        `output_port=${ref(op.output)}`, `external_ids:novanet-owner=${op.owner}`,
+        '--', 'add', 'bridge', op.bridge, 'mirrors', id,
+      ];
+    }
+    case 'ovs.mirror.del': {
+      const id = `@nnm_${op.name.replace(/[^A-Za-z0-9]/g, '_')}_del`;
+      return [`--id=${id}`, 'get', 'mirror', op.name, '--', 'remove', 'bridge', op.bridge, 'mirrors', id];
+    }
     default:
       throw new Error(`${op.op} is not an ovs-vsctl operation`);
   }

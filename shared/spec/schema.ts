@@ -118,6 +118,22 @@ export const overlaySchema = z
   .refine((o) => o.type === 'vxlan' || o.remote, { message: 'a GENEVE tunnel needs a remote', path: ['remote'] })
   .refine((o) => !(o.remote && o.group), { message: 'remote and group exclude each other', path: ['group'] });
 
+/** Port mirroring: copies of the sources' traffic go to the output port (an analyser, a capture). */
+export const mirrorSchema = z
+  .object({
+    name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "may contain only letters, digits, '_', '.' and '-'"),
+    switch: ifNameSchema,
+    sources: z.array(ifNameSchema).default([]),
+    /** ingress: what the sources send into the switch; egress: what the switch sends to them. */
+    direction: z.enum(['ingress', 'egress', 'both']).default('both'),
+    /** OVS only: mirror these VLANs (on every port) in addition to, or instead of, source ports. */
+    vlans: z.array(vlanIdSchema).default([]),
+    output: ifNameSchema,
+  })
+  .strict()
+  .refine((m) => m.sources.length > 0 || m.vlans.length > 0, { message: 'a mirror needs sources or vlans', path: ['sources'] })
+  .refine((m) => !m.sources.includes(m.output), { message: 'the output port cannot also be a source', path: ['output'] });
+
 export const specNameSchema = z
   .string()
   .min(1, 'must not be empty')
@@ -133,6 +149,7 @@ export const networkSpecSchema = z
     vlans: z.array(vlanSchema).default([]),
     bonds: z.array(bondSchema).default([]),
     overlays: z.array(overlaySchema).default([]),
+    mirrors: z.array(mirrorSchema).default([]),
   })
   .strict();
 
@@ -142,6 +159,7 @@ export type SwitchSpec = z.infer<typeof switchSchema>;
 export type PortGroupSpec = z.infer<typeof portGroupSchema>;
 export type VlanSpec = z.infer<typeof vlanSchema>;
 export type BondSpec = z.infer<typeof bondSchema>;
+export type MirrorSpec = z.infer<typeof mirrorSchema>;
 export type OverlaySpec = z.infer<typeof overlaySchema>;
 
 /** Expands trunk entries ("30-40") into sorted unique VLAN ids. */

@@ -130,6 +130,17 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
       if (prev) add(`overlays[${i}].name`, `${o.name} is already placed at ${prev}`);
     }
   });
+  spec.mirrors.forEach((m, i) => {
+    const sw = spec.switches.find((s) => s.name === m.switch);
+    if (!sw) return add(`mirrors[${i}].switch`, `no switch named ${m.switch} in this spec`);
+    if (sw.type !== 'ovs') return add(`mirrors[${i}].switch`, 'mirrors are supported on Open vSwitch switches (type: ovs); Linux-bridge mirrors are not available yet');
+    const onSwitch = new Set([...sw.uplinks, ...sw.ports.map((p) => p.name), ...spec.overlays.filter((o) => o.switch === sw.name).map((o) => o.name)]);
+    m.sources.forEach((src, j) => {
+      if (!onSwitch.has(src)) add(`mirrors[${i}].sources[${j}]`, `${src} is not a port of ${sw.name}`);
+    });
+    if (!onSwitch.has(m.output)) add(`mirrors[${i}].output`, `${m.output} is not a port of ${sw.name}`);
+    if (spec.mirrors.findIndex((x) => x.name === m.name && x.switch === m.switch) !== i) add(`mirrors[${i}].name`, `mirror ${m.name} is defined twice on ${m.switch}`);
+  });
   return issues;
 }
 

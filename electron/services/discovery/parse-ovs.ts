@@ -10,7 +10,7 @@ export const OVS_TABLES = {
   Bridge: ['_uuid', 'name', 'datapath_type', 'fail_mode', 'controller', 'protocols', 'external_ids', 'ports', 'mirrors'],
   Port: ['_uuid', 'name', 'tag', 'trunks', 'vlan_mode', 'interfaces', 'external_ids'],
   Interface: ['_uuid', 'name', 'type', 'ofport', 'mac_in_use', 'error', 'options', 'external_ids'],
-  Mirror: ['_uuid', 'name', 'select_all', 'select_src_port', 'select_dst_port', 'select_vlan', 'output_port', 'output_vlan'],
+  Mirror: ['_uuid', 'name', 'select_all', 'select_src_port', 'select_dst_port', 'select_vlan', 'output_port', 'output_vlan', 'external_ids'],
   Controller: ['_uuid', 'target'],
 } as const;
 type Table = keyof typeof OVS_TABLES;
@@ -127,6 +127,7 @@ export function parseOvs(text: string): OvsBridge[] {
             selectVlans: numbers(m.select_vlan),
             outputPort: uuids(m.output_port).map(portName)[0],
             outputVlan: optNumber(m.output_vlan),
+            externalIds: map(m.external_ids),
           })),
       };
     })

@@ -79,6 +79,7 @@ describe('parseOvs on the recorded lab', () => {
         selectVlans: [],
         outputPort: 'enp4s0-trunk',
         outputVlan: undefined,
+        externalIds: {},
       },
     ]);
   });
