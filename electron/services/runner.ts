@@ -3,6 +3,7 @@
  * every call, and a record of each command for previews and the audit log.
  */
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -223,4 +224,80 @@ export function converse(argv: readonly string[], onLine: (line: string) => void
       return r.exitCode ?? 128;
     }),
   };
+}
+
+export interface BinaryConversation {
+  pid: number | undefined;
+  send(line: string): void;
+  /** Closes the program's stdin: for the helper, the same as saying "stop". */
+  end(): void;
+  /** Resolves with the exit code once the program has ended and its stdout and stderr are drained. */
+  exited: Promise<number>;
+}
+
+/**
+ * A program whose stdout is binary data and whose messages are lines on stderr: the helper's capture verb
+ * (pcap on stdout, JSON events on stderr). `onData` runs synchronously per chunk, so the caller can write each
+ * chunk before the next arrives; nothing is buffered here. Ends only by its own handle or by itself.
+ */
+export function converseBinary(
+  argv: readonly string[],
+  onData: (chunk: Buffer) => void,
+  onLine: (line: string) => void,
+  env?: Record<string, string>,
+): BinaryConversation {
+  const [tool, ...args] = argv;
+  const path = tool ? resolveTool(tool) : null;
+  if (!tool || !path) throw new ToolError(tool ? missingToolMessage(tool) : 'empty command', 'missing', argv);
+  const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', ...env } });
+  child.stdout.on('data', (chunk: Buffer) => onData(chunk));
+  let rest = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l) onLine(l);
+  });
+  child.stdin.on('error', () => undefined);
+  // 'close' comes after the stdio streams ended, so every byte of stdout was handed over before this resolves.
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', (err) => {
+      onLine(JSON.stringify({ type: 'error', message: `${tool}: ${err.message}` }));
+      resolve(127);
+    });
+    child.on('close', (code, signal) => {
+      if (rest) onLine(rest);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+  return {
+    pid: child.pid,
+    send(line) {
+      if (child.stdin.writable) child.stdin.write(`${line}\n`);
+    },
+    end() {
+      if (child.stdin.writable) child.stdin.end();
+    },
+    exited,
+  };
+}
+
+/**
+ * Starts a program that outlives this call and is not waited for (a desktop application, or a detached
+ * background process of our own), in its own session. stdout and stderr go to `logFd` when given, else nowhere.
+ * Resolves with its PID once it has started; rejects with a ToolError if it could not be started.
+ */
+export function launch(argv: readonly string[], opts: { logFd?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<number> {
+  const [tool, ...args] = argv;
+  const path = tool ? resolveTool(tool) : null;
+  if (!tool || !path) return Promise.reject(new ToolError(tool ? missingToolMessage(tool) : 'empty command', 'missing', argv));
+  const out = opts.logFd ?? 'ignore';
+  return new Promise((resolve, reject) => {
+    const child = spawn(path, args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    child.once('error', (err) => reject(new ToolError(`${tool} could not be started: ${err.message}`, 'failed', argv)));
+    child.once('spawn', () => {
+      child.unref();
+      resolve(child.pid as number);
+    });
+  });
 }
