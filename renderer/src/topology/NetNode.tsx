@@ -44,7 +44,8 @@ function NetNodeView({ data, selected }: NodeProps<NetFlowNode>) {
         <span className="net-node__label">{n.label}</span>
         <span className="net-node__sub">
           {n.netns && <span className="net-node__ns">{n.netns}</span>}
-          <span className="net-node__subtext">{n.sublabel ?? kindLabel}</span>
+          {/* A peer in another namespace may carry that namespace as its second line; the badge already says it. */}
+          <span className="net-node__subtext">{n.sublabel && n.sublabel !== n.netns ? n.sublabel : kindLabel}</span>
         </span>
       </span>
       <span className={`net-node__dot dot-${n.state}`} aria-hidden />

@@ -20,10 +20,12 @@ import type { NetFlowEdge, NetFlowNode } from './flow-types';
 const nodeTypes = { net: NetNode };
 const MIN_ZOOM = 0.03;
 const MAX_ZOOM = 2.5;
+/** Room for the legend (top right), the zoom controls (left) and the overview map (bottom right). */
 export const fitViewOptions = {
-  padding: { top: '56px', right: '32px', bottom: '40px', left: '64px' },
+  padding: { top: '56px', right: '32px', bottom: '132px', left: '64px' },
   maxZoom: 1,
 } as const;
+const minimapStyle = { width: 168, height: 108 };
 const minimapClass = (n: NetFlowNode) => `mm-node kind-${n.data.node.kind}`;
 
 /*
@@ -111,6 +113,7 @@ export function TopologyCanvas(p: CanvasProps) {
             pannable
             zoomable
             nodeClassName={minimapClass}
+            style={minimapStyle}
             position="bottom-right"
             ariaLabel="Overview map"
           />

@@ -115,13 +115,14 @@ export function useFlowElements(inputs: FlowInputs) {
         out.push(old.edge);
         continue;
       }
-      const flip = orientEdge(s, t);
+      const flip = orientEdge(s, t, ge.kind);
       const edge: NetFlowEdge = {
         id: ge.id,
         source: flip ? t.id : s.id,
         target: flip ? s.id : t.id,
         className: `net-edge edge-${ge.kind}${down ? ' is-down' : ''}`,
-        label: ge.label,
+        // "vxlan" on the edge to a VXLAN device repeats what its icon and second line already say.
+        label: ge.label && ge.label !== s.kind && ge.label !== t.kind ? ge.label : undefined,
         hidden,
         data: { kind: ge.kind },
         selectable: false,

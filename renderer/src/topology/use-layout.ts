@@ -25,7 +25,7 @@ export interface LayoutState {
 function toLayoutInput(graph: TopologyGraph): LayoutInput {
   return {
     nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, netns: n.netns })),
-    edges: graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+    edges: graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, kind: e.kind })),
   };
 }
 

@@ -24,6 +24,7 @@ export interface LayoutEdge {
   id: string;
   source: string;
   target: string;
+  kind?: string;
 }
 export interface LayoutInput {
   nodes: LayoutNode[];
@@ -57,8 +58,12 @@ const largeGraphOptions: LayoutOptions = { 'elk.layered.thoroughness': '1' };
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-/** Which end is drawn on the left: the lower rank, and on a tie the end in the target's own namespace. */
-export function orientEdge(source: LayoutNode, target: LayoutNode): boolean {
+/**
+ * Whether an edge is drawn target-to-source. A lower device (the target of a `parent` edge) always sits left of
+ * what is stacked on it; otherwise the lower rank goes left, and on a tie the end in the target's own namespace.
+ */
+export function orientEdge(source: LayoutNode, target: LayoutNode, kind?: string): boolean {
+  if (kind === 'parent') return true;
   const rs = rankOf(source.kind);
   const rt = rankOf(target.kind);
   if (rs !== rt) return rs > rt;
@@ -84,7 +89,7 @@ export function toElkGraph(input: LayoutInput): ElkNode {
     const s = byId.get(e.source);
     const t = byId.get(e.target);
     if (!s || !t || s === t) continue;
-    const flip = orientEdge(s, t);
+    const flip = orientEdge(s, t, e.kind);
     edges.push({ id: e.id, sources: [flip ? t.id : s.id], targets: [flip ? s.id : t.id] });
   }
   return {
