@@ -5,6 +5,7 @@ import type { EventName, EventPayload, EventSource, Handlers } from '../../share
 import { buildGraph } from '../../shared/topology/build-graph';
 import { describeTarget, type Target } from '../../shared/model/target';
 import { discover } from './discovery/index';
+import { hostCapabilities } from './capabilities';
 import { watchTarget, type Watch } from './watch';
 import { VERSION } from './version';
 import { createSpecHandlers } from './spec-api';
@@ -58,8 +59,9 @@ export function createServices(opts: ServiceOptions): Services {
       privileged: process.getuid?.() === 0,
     }),
     'topology.snapshot': async ({ target }) => {
-      const state = await discover(target ?? opts.defaultTarget);
-      return { state, graph: buildGraph(state) };
+      const [state, capabilities] = await Promise.all([discover(target ?? opts.defaultTarget), hostCapabilities().catch(() => undefined)]);
+      const full = capabilities ? { ...state, capabilities } : state;
+      return { state: full, graph: buildGraph(full) };
     },
     ...createSpecHandlers(opts.defaultTarget, (p) => emit('apply.progress', p)),
   };

@@ -18,7 +18,7 @@ import {
 import type { Target } from '../../shared/model/target';
 import { UnavailableError } from '../../shared/ipc/errors';
 
-type Feature = { available: boolean; detail?: string };
+type Feature = { available: boolean; probed?: boolean; detail?: string };
 type Line = { line: string; feature?: CapabilityName; needs?: number };
 
 // Lines 1-2 only build veth devices the later lines hang off; `needs` names the line a feature depends on, so a
@@ -207,7 +207,10 @@ export function classifyProbe(outputs: ProbeOutputs, env: ProbeEnv, probedAt = n
     : env.tunDevice
       ? { available: true, detail: `${env.ovsVswitchd}; /dev/net/tun present` }
       : { available: false, detail: '/dev/net/tun is missing (the userspace datapath needs tap devices)' };
-  return { kernel: env.kernel, probedAt: probedAt.toISOString(), features };
+  const probed = Object.fromEntries(
+    Object.entries(features).map(([k, f]) => [k, { probed: true, ...f }]),
+  ) as Capabilities['features'];
+  return { kernel: env.kernel, probedAt: probedAt.toISOString(), features: probed };
 }
 
 async function runStep(runner: Runner, step: ProbeStep): Promise<StepOutput> {
@@ -235,7 +238,8 @@ export async function probeCapabilities(_target: Target = {}, runner: Runner = d
   if (process.getuid?.() !== 0) {
     const caps = classifyProbe({}, env);
     for (const name of capabilityNames) {
-      if (name !== 'ovsUserspaceDatapath') caps.features[name] = { available: false, detail: 'needs root to probe' };
+      if (name !== 'ovsUserspaceDatapath')
+        caps.features[name] = { available: false, probed: false, detail: 'needs root to probe' };
     }
     return caps;
   }
@@ -250,6 +254,16 @@ export async function probeCapabilities(_target: Target = {}, runner: Runner = d
     }
   }
   return classifyProbe(outputs, env);
+}
+
+let cached: Promise<Capabilities> | undefined;
+/** Kernel features do not change while NovaNet runs, and are the same in every namespace: probe once. */
+export function hostCapabilities(): Promise<Capabilities> {
+  cached ??= probeCapabilities().catch((err) => {
+    cached = undefined;
+    throw err;
+  });
+  return cached;
 }
 
 const shq = (s: string) => (/^[A-Za-z0-9_./:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

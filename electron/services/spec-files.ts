@@ -9,7 +9,7 @@ import type { Plan } from '../../shared/plan/operations';
 import { plan as makePlan } from '../../shared/plan/planner';
 import { ValidationError } from '../../shared/ipc/errors';
 import { discover } from './discovery/index';
-import { probeCapabilities } from './capabilities';
+import { hostCapabilities } from './capabilities';
 
 export function specFromYaml(text: string, source = 'spec'): NetworkSpec {
   let data: unknown;
@@ -42,7 +42,7 @@ export async function readSpecFile(path: string): Promise<NetworkSpec> {
 export async function observe(target: Target): Promise<HostState> {
   const [state, capabilities] = await Promise.all([
     discover(target),
-    process.getuid?.() === 0 ? probeCapabilities(target).catch(() => undefined) : Promise.resolve(undefined),
+    hostCapabilities().catch(() => undefined),
   ]);
   return capabilities ? { ...state, capabilities } : state;
 }

@@ -22,6 +22,8 @@ export type CapabilityName = z.infer<typeof capabilityNameSchema>;
 
 export const capabilitySchema = z.object({
   available: z.boolean(),
+  /** False when the feature could not be tried (not root): unknown, not missing. */
+  probed: z.boolean().default(true),
   /** Why it is missing (the kernel's or tool's own words), or how it was proven. */
   detail: z.string().optional(),
 });

@@ -37,7 +37,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
   const caps = state.capabilities?.features;
   const need = (path: string, cap: CapabilityName, what: string) => {
     const f = caps?.[cap];
-    if (f && !f.available) add(path, `${what} needs ${capabilityLabels[cap]}, which this kernel lacks${f.detail ? ` (${f.detail})` : ''}`);
+    if (f && f.probed !== false && !f.available) add(path, `${what} needs ${capabilityLabels[cap]}, which this kernel lacks${f.detail ? ` (${f.detail})` : ''}`);
   };
 
   // Every kernel name the spec creates must be unique, and free or already ours.
