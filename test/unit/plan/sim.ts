@@ -104,9 +104,12 @@ export function withLinuxBridge(state: HostState, name: string, opts: { alias?: 
 }
 
 function refreshBridgePorts(s: HostState): void {
+  const byMaster = new Map<string, Link[]>();
+  for (const l of s.links) if (l.master) byMaster.set(l.master, [...(byMaster.get(l.master) ?? []), l]);
   for (const b of s.bridges) {
     const old = new Map(b.ports.map((p) => [p.name, p]));
-    b.ports = s.links.filter((l) => l.master === b.name).map((l) => old.get(l.name) ?? { name: l.name, state: 'forwarding', vlans: b.vlanFiltering ? [{ vid: 1, pvid: true, untagged: true }] : [] });
+    // The kernel gives every new port the default VLAN 1 (PVID, untagged), whether or not the bridge filters yet.
+    b.ports = (byMaster.get(b.name) ?? []).map((l) => old.get(l.name) ?? { name: l.name, state: 'forwarding', vlans: [{ vid: 1, pvid: true, untagged: true }] });
   }
 }
 
@@ -140,6 +143,12 @@ function deleteLink(s: HostState, name: string): void {
 /** Applies one operation to a copy of `state`. Throws SimError where the real tool would fail. */
 export function applyOp(state: HostState, op: Operation): HostState {
   const s = structuredClone(state);
+  mutate(s, op);
+  return s;
+}
+
+/** Applies one operation in place. */
+function mutate(s: HostState, op: Operation): void {
   const what = op.op;
   switch (op.op) {
     case 'link.add.bridge': {
@@ -175,6 +184,10 @@ export function applyOp(state: HostState, op: Operation): HostState {
       mustLink(s, op.parent, what);
       s.links.push(link(op.name, 'vlan', { parent: op.parent, vlanId: op.id }));
       break;
+    case 'link.add.bond':
+      mustBeNew(s, op.name, what);
+      s.links.push(link(op.name, 'bond', { attributes: { 'bond.mode': op.mode, 'bond.miimon': op.miimon } }));
+      break;
     case 'link.del':
       mustLink(s, op.name, what);
       deleteLink(s, op.name);
@@ -187,7 +200,9 @@ export function applyOp(state: HostState, op: Operation): HostState {
       if (op.master === null) delete l.master;
       else {
         const m = mustLink(s, op.master, what);
-        if (m.kind !== 'bridge') throw new SimError(`${what}: ${op.master} is not a Linux bridge`);
+        if (m.kind !== 'bridge' && m.kind !== 'bond') throw new SimError(`${what}: ${op.master} is not a Linux bridge or bond`);
+        // As the planner assumes (planBond): the kernel enslaves only members that are down.
+        if (m.kind === 'bond' && l.adminUp) throw new SimError(`${what}: ${op.name} is up; a bond takes only members that are down`);
         if (ovsPortAnywhere(s, op.name)) throw new SimError(`${what}: ${op.name} is an OVS port (Device or resource busy)`);
         l.master = op.master;
       }
@@ -286,10 +301,10 @@ export function applyOp(state: HostState, op: Operation): HostState {
         mustBeNew(s, op.name, what);
         s.links.push(link(op.name, 'ovs-internal', { master: op.bridge }));
       } else {
-        // A missing device still makes a port row (with an error); keep it simple and refuse, as the planner must not ask.
-        const l = mustLink(s, op.name, what);
-        if (l.master) throw new SimError(`${what}: ${op.name} is already enslaved to ${l.master}`);
-        l.master = op.bridge;
+        // OVS takes a port whose device does not exist (yet): the row stays, with an error, until the device appears.
+        const l = findLink(s, op.name);
+        if (l?.master) throw new SimError(`${what}: ${op.name} is already enslaved to ${l.master}`);
+        if (l) l.master = op.bridge;
       }
       break;
     }
@@ -314,12 +329,26 @@ export function applyOp(state: HostState, op: Operation): HostState {
       break;
     }
   }
+  attachOvsMembers(s);
   refreshBridgePorts(s);
-  return s;
+}
+
+/** A device that appears while an OVS port row names it becomes that port (discovery reports the bridge as master). */
+function attachOvsMembers(s: HostState): void {
+  const links = new Map(s.links.map((l) => [l.name, l]));
+  for (const b of s.ovsBridges) {
+    for (const p of b.ports) {
+      if (p.name === b.name || p.interfaces[0]?.type === 'internal') continue;
+      const l = links.get(p.name);
+      if (l && !l.master) l.master = b.name;
+    }
+  }
 }
 
 export function applyOps(state: HostState, ops: readonly Operation[]): HostState {
-  return ops.reduce(applyOp, state);
+  const s = structuredClone(state);
+  for (const op of ops) mutate(s, op);
+  return s;
 }
 
 export function applyPlan(state: HostState, plan: Plan): HostState {
@@ -359,7 +388,8 @@ export function canonicalState(s: HostState) {
       vlanFiltering: b.vlanFiltering,
       multicastSnooping: b.multicastSnooping ?? null,
       ageingTime: b.ageingTime ?? null,
-      ports: by(b.ports).map((p) => ({ name: p.name, vlans: [...p.vlans].sort((x, y) => x.vid - y.vid) })),
+      // `bridge vlan` is read (and matters) only where the bridge filters.
+      ports: by(b.ports).map((p) => ({ name: p.name, vlans: b.vlanFiltering ? [...p.vlans].sort((x, y) => x.vid - y.vid) : [] })),
     })),
     ovs: by(s.ovsBridges).map((b) => ({
       name: b.name,
