@@ -174,7 +174,8 @@ export function classifyProbe(outputs: ProbeOutputs, env: ProbeEnv, probedAt = n
   const setup = outputs.netns;
   if (setup && setup.exitCode !== 0) {
     const detail = `could not create a probe namespace: ${firstLine(setup.stderr) || `exit status ${setup.exitCode}`}`;
-    for (const name of capabilityNames) features[name] = { available: false, detail };
+    // Nothing could be tried: unknown, not missing.
+    for (const name of capabilityNames) features[name] = { available: false, probed: false, detail };
   } else {
     const ipErrors = parseBatchErrors(outputs.ip?.stderr ?? '');
     const found = [

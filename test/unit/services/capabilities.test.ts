@@ -110,7 +110,7 @@ describe('classifyProbe', () => {
       ENV,
     );
     for (const n of ['nftInet', 'nftBridge', 'nftNetdev'] as const) {
-      expect(caps.features[n]).toEqual({ available: false, detail: 'nft is not installed (Debian package nftables)' });
+      expect(caps.features[n]).toEqual({ available: false, probed: true, detail: 'nft is not installed (Debian package nftables)' });
     }
   });
 
@@ -133,6 +133,7 @@ describe('classifyProbe', () => {
     );
     expect(caps.features.vxlan).toEqual({
       available: false,
+      probed: false,
       detail: 'could not create a probe namespace: mount --make-shared /run/netns failed: Operation not permitted',
     });
   });
