@@ -6,6 +6,7 @@ import './styles/theme.css';
 import './styles/app.css';
 import './styles/states.css';
 import './styles/topology.css';
+import './styles/settings.css';
 import { api } from './api';
 import { App } from './app/App';
 import { ModelProvider } from './model/ModelProvider';
