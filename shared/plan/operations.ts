@@ -4,7 +4,7 @@
  * The helper re-validates every operation against these schemas before it maps it to a fixed argv.
  */
 import { z } from 'zod';
-import { ifNameSchema } from '../model/target';
+import { ifNameSchema, targetSchema } from '../model/target';
 import { bondModes, cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from '../spec/schema';
 
 const name = ifNameSchema;
@@ -128,7 +128,8 @@ export const planSchema = z
   .object({
     apiVersion: z.literal('novanet/v1'),
     spec: specNameSchema,
-    target: z.object({ netns: z.string().optional(), ovsDb: z.string().optional(), libvirtUri: z.string().optional() }).strict(),
+    // Validated like every other field: the helper passes netns to `ip -n` / `ip netns exec` and ovsDb to --db=.
+    target: targetSchema,
     steps: z.array(stepSchema),
     warnings: z.array(z.string()).default([]),
   })
