@@ -7,24 +7,27 @@ import type { NetFlowNode } from './flow-types';
 const stateText = { up: 'up', down: 'down', unknown: 'state unknown' } as const;
 
 /**
- * Below this zoom a node's text is under 5 px tall and cannot be read, so nodes are drawn as plain coloured boxes:
- * 3 DOM elements instead of about 15, which is what keeps a zoomed-out 1000-node graph fast to draw and pan.
+ * Levels of detail by zoom. Below MID_ZOOM a node's normal text is under 6 px tall and cannot be read, so only
+ * its name is drawn, large; below FAR_ZOOM even that is unreadable and the node is a plain coloured box. Far nodes
+ * are 3 DOM elements instead of about 15, which keeps a zoomed-out 1000-node graph fast to draw and pan.
  */
-export const FAR_ZOOM = 0.38;
-const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+export const FAR_ZOOM = 0.2;
+export const MID_ZOOM = 0.45;
+const detailOf = (s: ReactFlowState): 0 | 1 | 2 => (s.transform[2] < FAR_ZOOM ? 0 : s.transform[2] < MID_ZOOM ? 1 : 2);
 
 /**
  * One object on the canvas. Memoised: React Flow re-renders its wrapper on every drag frame, but this body only
  * when the object, its selection or its level of detail changes.
  */
 function NetNodeView({ data, selected }: NodeProps<NetFlowNode>) {
-  const far = useStore(isFar);
+  const detail = useStore(detailOf);
   const n = data.node;
   const cls = `net-node kind-${n.kind} state-${n.state}${selected ? ' is-selected' : ''}`;
-  if (far) {
+  if (detail < 2) {
     return (
       <div className={`${cls} net-node--far`}>
         <Handle type="target" position={Position.Left} isConnectable={false} />
+        {detail === 1 && <span className="net-node__far-label">{n.label}</span>}
         <Handle type="source" position={Position.Right} isConnectable={false} />
       </div>
     );
