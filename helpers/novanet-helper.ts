@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * novanet-helper: the only privileged part of NovaNet, run through pkexec (or directly by root). Fixed verbs,
  * canonical input only (the whole plan is re-validated against the schema), fixed tool paths, no shell, a journal
@@ -5,13 +6,18 @@
  *
  * stdin: one JSON request line; later, during the trial, "confirm" or "rollback <reason>".
  * stdout: JSON lines (HelperEvent). Exit codes: HELPER_EXIT.
+ *
+ * Installed twice under /usr/lib/novanet (one polkit action each, pinned by path): `novanet-helper` changes the
+ * network (apply, recover), `novanet-capture-helper` only captures. The name it was started by decides.
  */
 import { createInterface } from 'node:readline';
+import { basename } from 'node:path';
 import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from '../shared/plan/helper-protocol';
 import { JournalFile, openJournals } from './lib/journal';
 import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';
 import { capture } from './lib/capture';
+import { verbsFor } from './lib/verbs';
 
 // Events go to stdout, except during a capture, whose stdout carries the pcap stream.
 let eventStream: NodeJS.WriteStream = process.stdout;
@@ -157,6 +163,11 @@ async function main(): Promise<number> {
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     emit({ type: 'error', message: `request.${i?.path.join('.')}: ${i?.message}` });
+    return HELPER_EXIT.invalid;
+  }
+  const allowed = verbsFor(process.argv[1] ?? '');
+  if (!allowed.includes(parsed.data.verb)) {
+    emit({ type: 'error', message: `request.verb: ${parsed.data.verb} is not allowed through ${basename(process.argv[1] ?? '')} (its polkit action covers ${allowed.join(', ')})` });
     return HELPER_EXIT.invalid;
   }
   // Before any change, finish a rollback a crash interrupted (a capture changes nothing: it need not wait).

@@ -14,13 +14,15 @@ import { converse, run } from './runner';
 import { discover } from './discovery/index';
 import { audit, recordVersion, type ApplyResult, type Version } from './history';
 
-/** Where packages install the helper; the polkit policy pins this path. */
+/** Where packages install the helper; the polkit policy pins these paths, one action each. */
 export const INSTALLED_HELPER = '/usr/lib/novanet/novanet-helper';
+export const INSTALLED_CAPTURE_HELPER = '/usr/lib/novanet/novanet-capture-helper';
 export const DEFAULT_TRIAL_SECONDS = 30;
 
-export function helperCommand(): string[] {
+export function helperCommand(kind: 'apply' | 'capture' = 'apply'): string[] {
+  const installed = kind === 'capture' ? INSTALLED_CAPTURE_HELPER : INSTALLED_HELPER;
   if (process.env.NOVANET_HELPER_COMMAND) return JSON.parse(process.env.NOVANET_HELPER_COMMAND) as string[];
-  if (process.getuid?.() !== 0) return ['pkexec', INSTALLED_HELPER];
+  if (process.getuid?.() !== 0) return ['pkexec', installed];
   // Already root: run the bundled helper directly (the same code pkexec would run).
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
@@ -29,7 +31,7 @@ export function helperCommand(): string[] {
     }
     dir = dirname(dir);
   }
-  return [INSTALLED_HELPER];
+  return [installed];
 }
 
 export interface Decision {
