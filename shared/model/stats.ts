@@ -211,3 +211,31 @@ export const alertsChangedSchema = z.object({
 export type AlertsChanged = z.infer<typeof alertsChangedSchema>;
 
 export const alertsListResultSchema = z.object({ active: z.array(alertSchema), recent: z.array(alertEventSchema) });
+
+/** `950 Mbit/s`, `1.2 Gbit/s`: SI steps of 1000, as link speeds are quoted. */
+export function formatBitRate(bps: number): string {
+  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s'];
+  let v = bps;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[i]}`;
+}
+
+// ---- Method params and results (for the IPC contract) ------------------------------------------------------
+
+const targetOnly = z.object({ target: targetSchema.optional() }).strict();
+export const statsSeriesParamsSchema = targetOnly;
+export const statsSeriesResultSchema = z.object({
+  series: z.array(seriesInfoSchema),
+  /** How counters are read: /proc/net/dev (one file read per tick) or `ip -j -s link` (one process per tick). */
+  method: z.enum(['proc', 'ip']),
+  intervalS: z.number().positive(),
+});
+export const statsUnsubscribeParamsSchema = z.object({ subscriptionId: z.string().max(64) }).strict();
+export const okResultSchema = z.object({ ok: z.boolean() });
+export const alertsListParamsSchema = targetOnly;
+export const alertRulesResultSchema = z.object({ rules: alertRulesSchema });
+export const alertsSetRulesParamsSchema = z.object({ rules: alertRulesSchema }).strict();

@@ -1,0 +1,283 @@
+/**
+ * Monitoring of one Target: the sampler at 1 Hz, history, attribution kept current with the topology, alerts,
+ * and subscriptions that receive only the series they asked for, averaged over their own interval.
+ */
+import type { HostState } from '../../../shared/model/host-state';
+import type { Target } from '../../../shared/model/target';
+import { NotFoundError } from '../../../shared/ipc/errors';
+import {
+  statsRateFields,
+  type Alert,
+  type AlertEvent,
+  type AlertRule,
+  type SeriesInfo,
+  type SeriesKind,
+  type SeriesSample,
+  type StatsHistory,
+  type StatsRange,
+  type StatsRates,
+  type StatsSampleEvent,
+} from '../../../shared/model/stats';
+import { discover as defaultDiscover } from '../discovery/index';
+import { watchTarget, type Watch } from '../watch';
+import { AlertEngine, type LinkStatus } from './alerts';
+import { aggregate, buildAttribution, type Attribution } from './attribution';
+import { addRates, zeroRates, type CounterReading, type RateUpdate } from './rates';
+import { FIELDS, History } from './ring';
+import { openCounterSource, readSpeedBps, Sampler, type ReadMethod } from './sampler';
+import { loadHistory, saveHistory, SAVE_INTERVAL_MS } from './store';
+
+export const LEASE_S = 60;
+
+export interface MonitorOptions {
+  intervalMs?: number;
+  /** Where the history is kept; null keeps it in memory only. */
+  storePath?: string | null;
+  rules: AlertRule[];
+  onAlerts?(events: AlertEvent[], active: Alert[]): void;
+  onSample?(e: StatsSampleEvent): void;
+  onError?(err: unknown): void;
+  discover?: (target: Target) => Promise<HostState>;
+  /** Follow topology changes (`ip monitor` and friends); tests may turn it off. */
+  watch?: boolean;
+  method?: ReadMethod | 'auto';
+  saveIntervalMs?: number;
+}
+
+interface Subscription {
+  id: string;
+  keys: Set<string>;
+  kinds: Set<SeriesKind>;
+  top?: number;
+  intervalS: number;
+  expires: number;
+  acc: Map<string, StatsRates>;
+  accS: number;
+}
+
+const RANGES: Record<StatsRange, { spanS: number; resS: number }> = {
+  '5m': { spanS: 300, resS: 1 },
+  '1h': { spanS: 3600, resS: 10 },
+  '24h': { spanS: 86_400, resS: 10 },
+  '7d': { spanS: 604_800, resS: 60 },
+};
+
+export class TargetMonitor {
+  readonly alerts: AlertEngine;
+  history!: History;
+  attribution: Attribution = buildAttribution(undefined, []);
+  /** Latest per-interface rates and when they were taken. */
+  latest = new Map<string, StatsRates>();
+  latestAt = 0;
+  private sampler: Sampler | undefined;
+  private watch: Watch | undefined;
+  private state: HostState | undefined;
+  private present = new Set<string>();
+  private subs = new Map<string, Subscription>();
+  private timers: NodeJS.Timeout[] = [];
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private nextSub = 1;
+  private lastPrune = 0;
+
+  constructor(
+    readonly target: Target,
+    private readonly opts: MonitorOptions,
+  ) {
+    this.alerts = new AlertEngine(opts.rules);
+  }
+
+  async start(): Promise<void> {
+    const loaded = this.opts.storePath ? loadHistory(this.opts.storePath) : undefined;
+    if (loaded?.status === 'discarded') this.opts.onError?.(new Error(`statistics history set aside: ${loaded.reason}`));
+    this.history = loaded?.history ?? new History();
+    const source = await openCounterSource(this.target, { method: this.opts.method });
+    this.sampler = new Sampler(source, {
+      intervalMs: this.opts.intervalMs ?? 1000,
+      onUpdate: (u, r) => this.onTick(u, r),
+      onError: (err) => this.opts.onError?.(err),
+    });
+    const first = await this.sampler.start();
+    this.present = new Set(first.counters.keys());
+    await this.refreshTopology();
+    if (this.opts.watch !== false) this.watch = watchTarget(this.target, () => void this.refreshTopology(), 500);
+    const save = this.opts.saveIntervalMs ?? SAVE_INTERVAL_MS;
+    if (this.opts.storePath) this.timers.push(setInterval(() => this.save(), save));
+  }
+
+  get method(): ReadMethod | undefined {
+    return this.sampler?.source.method;
+  }
+
+  /** Re-reads the topology; calls during a refresh coalesce into one more. */
+  refreshTopology(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          this.state = await (this.opts.discover ?? defaultDiscover)(this.target);
+        } catch (err) {
+          this.opts.onError?.(err);
+        }
+        const sys = this.sampler?.source.sysNetDir();
+        this.attribution = buildAttribution(this.state, this.present, (n) => readSpeedBps(sys, n));
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private onTick(u: RateUpdate, reading: CounterReading): void {
+    const rates = new Map<string, StatsRates>();
+    const v = new Float64Array(FIELDS);
+    const fromSlot = Math.floor(u.from / 1000);
+    const toSlot = Math.floor(u.at / 1000);
+    for (const s of u.samples) {
+      rates.set(s.ifname, s);
+      for (let i = 0; i < FIELDS; i++) v[i] = s[statsRateFields[i] as keyof StatsRates];
+      this.history.record(s.ifname, fromSlot, toSlot, v);
+    }
+    this.latest = rates;
+    this.latestAt = u.at;
+    if (u.appeared.length || u.vanished.length) {
+      this.present = new Set(reading.counters.keys());
+      void this.refreshTopology();
+    }
+    this.evaluateAlerts(u, rates);
+    this.pushSubscriptions(u, rates);
+    if (u.at - this.lastPrune > 60_000) {
+      this.lastPrune = u.at;
+      this.history.prune(toSlot, this.present);
+      this.alerts.forget(this.present);
+    }
+  }
+
+  private evaluateAlerts(u: RateUpdate, rates: Map<string, StatsRates>): void {
+    const links = new Map<string, LinkStatus>((this.state?.links ?? []).map((l) => [l.name, { operState: l.operState, adminUp: l.adminUp }]));
+    const speeds = new Map<string, number>();
+    for (const s of this.attribution.series) if (s.kind === 'interface' && s.speedBps) speeds.set(s.label, s.speedBps);
+    const events = this.alerts.evaluate({ at: u.at, intervalS: u.intervalS, rates, links, speeds, present: this.present });
+    if (events.length) this.opts.onAlerts?.(events, this.alerts.active());
+  }
+
+  series(): SeriesInfo[] {
+    return this.attribution.series;
+  }
+
+  /** Live rates of one series from the latest tick (aggregates summed on demand). */
+  ratesOf(info: SeriesInfo, rates: ReadonlyMap<string, StatsRates> = this.latest): StatsRates | undefined {
+    return info.kind === 'interface' ? rates.get(info.members[0] ?? '') : aggregate(info, rates);
+  }
+
+  subscribe(p: { subscriptionId?: string; keys?: string[]; kinds?: SeriesKind[]; top?: number; intervalS: number }): { subscriptionId: string; intervalS: number; leaseS: number } {
+    const id = p.subscriptionId && this.subs.has(p.subscriptionId) ? p.subscriptionId : `s${this.nextSub++}`;
+    const old = this.subs.get(id);
+    const sub: Subscription = {
+      id,
+      keys: new Set(p.keys ?? []),
+      kinds: new Set(p.kinds ?? []),
+      ...(p.top ? { top: p.top } : {}),
+      intervalS: p.intervalS,
+      expires: Date.now() + LEASE_S * 1000,
+      acc: old && old.intervalS === p.intervalS ? old.acc : new Map(),
+      accS: old && old.intervalS === p.intervalS ? old.accS : 0,
+    };
+    this.subs.set(id, sub);
+    return { subscriptionId: id, intervalS: sub.intervalS, leaseS: LEASE_S };
+  }
+
+  unsubscribe(id: string): boolean {
+    return this.subs.delete(id);
+  }
+
+  unsubscribeAll(): void {
+    this.subs.clear();
+  }
+
+  get subscriptionCount(): number {
+    return this.subs.size;
+  }
+
+  private pushSubscriptions(u: RateUpdate, rates: Map<string, StatsRates>): void {
+    const now = Date.now();
+    for (const sub of this.subs.values()) {
+      if (sub.expires < now) {
+        this.subs.delete(sub.id);
+        continue;
+      }
+      const wanted = this.attribution.series.filter((s) => sub.keys.has(s.key) || sub.kinds.has(s.kind));
+      // Rates are averaged over the subscription's interval, weighted by each tick's length.
+      for (const info of wanted) {
+        const r = this.ratesOf(info, rates);
+        if (!r) continue;
+        let a = sub.acc.get(info.key);
+        if (!a) sub.acc.set(info.key, (a = zeroRates()));
+        const w = { ...r };
+        for (const f of statsRateFields) w[f] *= u.intervalS;
+        addRates(a, w);
+      }
+      sub.accS += u.intervalS;
+      if (sub.accS + 0.05 < sub.intervalS) continue;
+      let samples: SeriesSample[] = [...sub.acc].map(([key, a]) => {
+        const out = { key } as SeriesSample;
+        for (const f of statsRateFields) out[f] = a[f] / sub.accS;
+        return out;
+      });
+      if (sub.top) samples = samples.sort((x, y) => y.rxBps + y.txBps - (x.rxBps + x.txBps)).slice(0, sub.top);
+      this.opts.onSample?.({ subscriptionId: sub.id, at: new Date(u.at).toISOString(), intervalS: sub.accS, samples });
+      sub.acc = new Map();
+      sub.accS = 0;
+    }
+  }
+
+  readHistory(keys: string[], range: StatsRange, maxPoints: number, now = Date.now()): StatsHistory {
+    const { spanS, resS } = RANGES[range];
+    const stepSlots = Math.max(1, Math.ceil(spanS / resS / maxPoints));
+    const points = Math.ceil(spanS / resS / stepSlots);
+    const nowSlot = Math.floor(now / 1000 / resS);
+    const startSlot = Math.floor(nowSlot / stepSlots) * stepSlots - (points - 1) * stepSlots;
+    const series = keys.map((key) => {
+      const info = this.attribution.byKey.get(key) ?? (key.startsWith('if:') && this.history.rows.has(key.slice(3)) ? { members: [key.slice(3)], perspective: 'device' as const } : undefined);
+      if (!info) throw new NotFoundError(`no statistics series ${key} on ${this.target.netns ? `namespace ${this.target.netns}` : 'this host'}`);
+      const sum = Array.from({ length: FIELDS }, () => new Float64Array(points).fill(NaN));
+      const flip = info.perspective === 'guest';
+      for (const m of info.members) {
+        const cols = this.history.read(m, resS, startSlot, points, stepSlots);
+        for (let f = 0; f < FIELDS; f++) {
+          const src = cols[flip ? f ^ 1 : f]!;
+          const dst = sum[f]!;
+          for (let i = 0; i < points; i++) {
+            const x = src[i] as number;
+            if (!Number.isNaN(x)) dst[i] = Number.isNaN(dst[i] as number) ? x : (dst[i] as number) + x;
+          }
+        }
+      }
+      const col = (f: number) => Array.from(sum[f]!, (x) => (Number.isNaN(x) ? null : x));
+      return { key: key as SeriesInfo['key'], rxBps: col(0), txBps: col(1), rxPps: col(2), txPps: col(3), rxErrors: col(4), txErrors: col(5), rxDrops: col(6), txDrops: col(7) };
+    });
+    return { range, start: startSlot * resS * 1000, stepS: stepSlots * resS, points, series };
+  }
+
+  save(): void {
+    if (!this.opts.storePath || !this.history) return;
+    try {
+      saveHistory(this.history, this.opts.storePath);
+    } catch (err) {
+      this.opts.onError?.(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.watch?.stop();
+    this.watch = undefined;
+    await this.sampler?.stop();
+    this.sampler = undefined;
+    await this.refreshing;
+    this.save();
+  }
+}
