@@ -82,7 +82,10 @@ export async function applyPlan(plan: Plan, document: NetworkSpec, opts: ApplyOp
     }
     events.push(e);
     opts.onEvent?.(e);
-    if (e.type === 'command') audits.push(audit({ spec: plan.spec, argv: e.argv, exitCode: e.exitCode, ...(e.stderr ? { stderr: e.stderr } : {}) }).catch(() => undefined));
+    if (e.type === 'command') {
+      const entry = { spec: plan.spec, argv: e.argv, exitCode: e.exitCode, ...(e.input ? { input: e.input } : {}), ...(e.stderr ? { stderr: e.stderr } : {}) };
+      audits.push(audit(entry).catch(() => undefined));
+    }
     if (e.type === 'rolledback' || e.type === 'error') failure = e.type === 'error' ? e.message : e.reason;
     if (e.type === 'trial') {
       decided = (async () => {

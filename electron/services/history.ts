@@ -66,7 +66,7 @@ export async function recordVersion(v: Omit<Version, 'version' | 'user' | 'at'>)
   return full;
 }
 
-export async function audit(entry: { spec: string; argv: string[]; exitCode: number; stderr?: string }): Promise<void> {
+export async function audit(entry: { spec: string; argv: string[]; input?: string[]; exitCode: number; stderr?: string }): Promise<void> {
   await mkdir(configDir(), { recursive: true, mode: 0o700 });
   const line = { at: new Date().toISOString(), user: userInfo().username, ...entry };
   await appendFile(join(configDir(), 'audit.log'), `${JSON.stringify(line)}\n`, { mode: 0o600 });

@@ -26,6 +26,11 @@ export const toolPackages: Record<string, string> = {
   iperf3: 'iperf3',
   ping: 'iputils-ping',
   modprobe: 'kmod',
+  pkexec: 'pkexec',
+  pkcheck: 'polkitd',
+  'dbus-daemon': 'dbus',
+  'dbus-send': 'dbus',
+  setpriv: 'util-linux',
 };
 
 export class ToolError extends Error {

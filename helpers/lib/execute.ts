@@ -58,8 +58,9 @@ export async function runOps(tool: Tool, ops: Operation[], target: Plan['target'
     return r.exitCode === 0 ? { done: ops.length } : { done: 0, error: firstError(r.stderr) };
   }
   const args = [...(target.netns ? ['-n', target.netns] : []), ...(force ? ['-force'] : []), '-batch', '-'];
-  const r = await runTool(tool, args, batchText(ops));
-  emit({ type: 'command', argv: r.argv, exitCode: r.exitCode, ...(r.stderr ? { stderr: r.stderr.trim() } : {}) });
+  const text = batchText(ops);
+  const r = await runTool(tool, args, text);
+  emit({ type: 'command', argv: r.argv, input: text.trimEnd().split('\n'), exitCode: r.exitCode, ...(r.stderr ? { stderr: r.stderr.trim() } : {}) });
   if (r.exitCode === 0) return { done: ops.length };
   if (force) {
     // iproute2 aborts the whole batch on a malformed argument (a device that is gone), -force or not: finish
@@ -67,8 +68,9 @@ export async function runOps(tool: Tool, ops: Operation[], target: Plan['target'
     const stopped = failedLine(r.stderr);
     if (r.exitCode !== 255 && stopped === undefined) return { done: ops.length, error: firstError(r.stderr) };
     for (const op of ops.slice(stopped ?? 0)) {
-      const one = await runTool(tool, [...(target.netns ? ['-n', target.netns] : []), '-batch', '-'], batchText([op]));
-      emit({ type: 'command', argv: one.argv, exitCode: one.exitCode, ...(one.stderr ? { stderr: one.stderr.trim() } : {}) });
+      const line = batchText([op]);
+      const one = await runTool(tool, [...(target.netns ? ['-n', target.netns] : []), '-batch', '-'], line);
+      emit({ type: 'command', argv: one.argv, input: [line.trimEnd()], exitCode: one.exitCode, ...(one.stderr ? { stderr: one.stderr.trim() } : {}) });
     }
     return { done: ops.length, error: firstError(r.stderr) };
   }

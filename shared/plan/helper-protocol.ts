@@ -48,7 +48,8 @@ export type HelperEvent =
   | { type: 'probe'; label: string; ok: boolean; phase: 'before' | 'trial' }
   | { type: 'batch'; tool: string; steps: number[] }
   | { type: 'step'; index: number; status: 'done' | 'failed' | 'undone'; message?: string }
-  | { type: 'command'; argv: string[]; exitCode: number; stderr?: string }
+  /** A privileged command that ran; for a batch, `input` holds its lines (each one command). */
+  | { type: 'command'; argv: string[]; input?: string[]; exitCode: number; stderr?: string }
   | { type: 'applied' }
   | { type: 'trial'; seconds: number; deadline: string }
   | { type: 'committed' }
