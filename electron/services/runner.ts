@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { constants as osConstants } from 'node:os';
 
 export type ToolFailure = 'missing' | 'timeout' | 'failed' | 'signal';
 
@@ -249,12 +250,13 @@ export function converseBinary(
   argv: readonly string[],
   onData: (chunk: Buffer) => void,
   onLine: (line: string) => void,
-  env?: Record<string, string>,
+  opts: { env?: Record<string, string>; ownSession?: boolean } = {},
 ): BinaryConversation {
   const [tool, ...args] = argv;
   const path = tool ? resolveTool(tool) : null;
   if (!tool || !path) throw new ToolError(tool ? missingToolMessage(tool) : 'empty command', 'missing', argv);
-  const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', ...env } });
+  // ownSession: a terminal's Ctrl-C then reaches only the caller, which ends the program by its own protocol.
+  const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', ...opts.env }, detached: !!opts.ownSession });
   child.stdout.on('data', (chunk: Buffer) => onData(chunk));
   let rest = '';
   child.stderr.setEncoding('utf8');
@@ -272,7 +274,7 @@ export function converseBinary(
     });
     child.on('close', (code, signal) => {
       if (rest) onLine(rest);
-      resolve(code ?? (signal ? 128 : 1));
+      resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
     });
   });
   return {
