@@ -16,6 +16,7 @@ import { startWebServer } from '../server/index';
 import { addTargetOptions, targetFrom } from './target-options';
 import { formatTopology } from './format';
 import { addSpecCommands } from './spec-commands';
+import { addCaptureCommands } from './capture-commands';
 import { addStatsCommand } from './stats-command';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, rolledBack: 4 } as const;
@@ -80,6 +81,7 @@ export function buildProgram(): Command {
     });
 
   addSpecCommands(program);
+  addCaptureCommands(program);
   addStatsCommand(program);
 
   const lab = program.command('lab').description('a sandbox workstation in network namespaces (needs root)');
