@@ -38,6 +38,7 @@ export function parseStatsOptions(o: StatsOptions): { target: Target; ifname?: s
 }
 
 const where = (t: Target) => (t.netns ? t.netns : 'this host');
+const inWhere = (t: Target) => (t.netns ? `in ${t.netns}` : 'on this host');
 const perS = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 function humanTable(samples: StatsSample[]): string {
@@ -79,7 +80,7 @@ export async function runStats(o: StatsOptions, out: (s: string) => void = (s) =
   try {
     const tracker = new RateTracker({ maxGapS: Math.max(60, (intervalMs / 1000) * 3) });
     const first = await source.read();
-    if (ifname && !first.counters.has(ifname)) throw new ValidationError(`--interface: ${ifname} does not exist in ${where(target)}`);
+    if (ifname && !first.counters.has(ifname)) throw new ValidationError(`--interface: ${ifname} does not exist ${inWhere(target)}`);
     tracker.update(first);
     const t0 = performance.now();
     for (let i = 1; i <= count && !stop; i++) {

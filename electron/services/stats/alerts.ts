@@ -5,7 +5,9 @@
  * The anomaly band is an exponentially weighted mean and variance (window N = windowMin minutes of ticks,
  * alpha = 2/(N+1)): a rate more than k standard deviations from the mean *and* more than floorBps away is out of
  * band. The floor keeps near-idle links (sigma of a few bit/s) quiet; the warm-up (a quarter of the window)
- * keeps a fresh start quiet. Every condition must hold `holdS` seconds to raise and be gone as long to clear, so
+ * keeps a fresh start quiet. Out-of-band values do not feed the band (else a spike widens the band that judges
+ * it within two ticks); a level that lasts a quarter of the window becomes the new mean, so a lasting change
+ * alerts once and then ends. Every condition must hold `holdS` seconds to raise and be gone as long to clear, so
  * one busy second neither raises nor clears anything.
  */
 import { formatBitRate, interfaceKey, type Alert, type AlertEvent, type AlertKind, type AlertRule, type StatsRates } from '../../../shared/model/stats';
@@ -48,6 +50,8 @@ interface Band {
   mean: number;
   variance: number;
   n: number;
+  /** Consecutive ticks out of band. */
+  out: number;
 }
 
 const RECENT = 500;
@@ -146,19 +150,29 @@ export class AlertEngine {
   private outOfBand(id: string, x: number, intervalS: number, a: NonNullable<Effective['anomaly']>): { mean: number; low: number; high: number } | undefined {
     const n = Math.max(2, (a.windowMin * 60) / intervalS);
     const alpha = 2 / (n + 1);
-    let b = this.bands.get(id);
+    const b = this.bands.get(id);
     if (!b) {
-      this.bands.set(id, { mean: x, variance: 0, n: 1 });
+      this.bands.set(id, { mean: x, variance: 0, n: 1, out: 0 });
       return undefined;
     }
-    const sigma = Math.sqrt(b.variance);
-    const width = Math.max(a.k * sigma, a.floorBps);
-    const result = b.n >= n / 4 && Math.abs(x - b.mean) > width ? { mean: b.mean, low: Math.max(0, b.mean - width), high: b.mean + width } : undefined;
+    const width = Math.max(a.k * Math.sqrt(b.variance), a.floorBps);
+    if (b.n >= n / 4 && Math.abs(x - b.mean) > width) {
+      // Out of band: the band stays as it was (an outlier must not widen the band that judges it), until the
+      // new level has lasted a quarter of the window; then it is the new normal.
+      const flagged = { mean: b.mean, low: Math.max(0, b.mean - width), high: b.mean + width };
+      if (++b.out * intervalS >= (a.windowMin * 60) / 4) {
+        b.mean = x;
+        b.out = 0;
+      }
+      return flagged;
+    }
+    b.out = 0;
     const diff = x - b.mean;
     const incr = alpha * diff;
-    b = { mean: b.mean + incr, variance: (1 - alpha) * (b.variance + diff * incr), n: b.n + 1 };
-    this.bands.set(id, b);
-    return result;
+    b.mean += incr;
+    b.variance = (1 - alpha) * (b.variance + diff * incr);
+    b.n++;
+    return undefined;
   }
 
   private step(

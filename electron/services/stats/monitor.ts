@@ -53,6 +53,7 @@ interface Subscription {
   expires: number;
   acc: Map<string, StatsRates>;
   accS: number;
+  lastBucket: number;
 }
 
 const RANGES: Record<StatsRange, { spanS: number; resS: number }> = {
@@ -184,6 +185,7 @@ export class TargetMonitor {
       expires: Date.now() + LEASE_S * 1000,
       acc: old && old.intervalS === p.intervalS ? old.acc : new Map(),
       accS: old && old.intervalS === p.intervalS ? old.accS : 0,
+      lastBucket: old?.lastBucket ?? Math.floor(Date.now() / 1000 / p.intervalS),
     };
     this.subs.set(id, sub);
     return { subscriptionId: id, intervalS: sub.intervalS, leaseS: LEASE_S };
@@ -220,7 +222,10 @@ export class TargetMonitor {
         addRates(a, w);
       }
       sub.accS += u.intervalS;
-      if (sub.accS + 0.05 < sub.intervalS) continue;
+      // Pushes on wall-clock multiples of the interval: views with the same pace update together.
+      const bucket = Math.floor(u.at / 1000 / sub.intervalS);
+      if (bucket === sub.lastBucket) continue;
+      sub.lastBucket = bucket;
       let samples: SeriesSample[] = [...sub.acc].map(([key, a]) => {
         const out = { key } as SeriesSample;
         for (const f of statsRateFields) out[f] = a[f] / sub.accS;

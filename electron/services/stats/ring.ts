@@ -54,7 +54,8 @@ function missingArray(capacity: number): Uint16Array {
 
 export class History {
   readonly rows = new Map<string, Row>();
-  private readonly scratch = new Float64Array(FIELDS);
+  /** One buffer per tier: flushing a 10 s slot can evict, and so flush, a minute inside the same call. */
+  private readonly scratch = [0, 1, 2].map(() => new Float64Array(FIELDS));
 
   constructor(readonly tiers: readonly TierSpec[] = TIERS) {
     if (tiers.length !== 3) throw new Error('History needs three tiers');
@@ -76,8 +77,9 @@ export class History {
   /** Writes one sample's rates into every 1 s slot of (fromSlot, toSlot]. */
   record(name: string, fromSlot: number, toSlot: number, values: ArrayLike<number>): void {
     const r = this.row(name);
-    for (let s = Math.max(fromSlot + 1, toSlot - this.tiers[0]!.capacity + 1); s <= toSlot; s++) {
-      this.write(r, 0, s, values);
+    const cap = this.tiers[0]!.capacity;
+    for (let s = fromSlot + 1; s <= toSlot; s++) {
+      if (s > toSlot - cap) this.write(r, 0, s, values);
       this.feed(r, 1, Math.floor((s * this.tiers[0]!.resS) / this.tiers[1]!.resS), values);
     }
   }
@@ -98,7 +100,7 @@ export class History {
 
   private flush(r: Row, tier: number): void {
     const a = r.acc[tier]!;
-    const avg = this.scratch;
+    const avg = this.scratch[tier]!;
     for (let i = 0; i < FIELDS; i++) avg[i] = (a.sum[i] as number) / a.n;
     this.write(r, tier, a.bucket, avg);
   }
