@@ -92,7 +92,7 @@ export function resolveNode(state: HostState, nodeId: string): CaptureDevice {
     const members = portGroupMembers(state, owner, group);
     if (members.length === 1) return device(members[0] as string, `port group ${group} on ${owner}`);
     if (members.length === 0) throw new ValidationError(`nodeId: port group ${group} on ${owner} has no ports to capture on`);
-    throw new ValidationError(`nodeId: ${needsMirror(`a port group (${group} has ${members.length} ports)`)}`);
+    throw new ValidationError(`nodeId: ${needsMirror('a port group')}: ${group} on ${owner} has ${members.length} ports`);
   }
 
   // A veth end in another namespace: `link:NS:NAME`, drawn as a remote node.

@@ -54,7 +54,10 @@ export function checkOutputPath(output: string, opts: { rotating: boolean; flag?
   try {
     st = lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ValidationError(`${flag}: cannot check ${output}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new ValidationError(`${flag}: you cannot write in the folder ${dirname(path)}`);
+    if (code === 'ENOTDIR') throw new ValidationError(`${flag}: ${dirname(path)} is not a folder`);
+    if (code !== 'ENOENT') throw new ValidationError(`${flag}: cannot check ${output}: ${(err as Error).message}`);
   }
   if (st) throw new ValidationError(`${flag}: ${output} ${kindOf(st.mode)}`);
   const dir = dirname(path);
