@@ -1,0 +1,140 @@
+/**
+ * NovaNet's own nftables table, `inet novanet`, as one nft script loaded atomically with `nft -f` (checked first
+ * with `nft -c -f`). The script never names another table: libvirt's and firewalld's rules stay untouched.
+ *
+ * Replacing the table in one transaction needs it to exist before it is deleted; nftables 1.0.6 has no
+ * `destroy table` (1.0.8+), so the script declares it empty first (a no-op when it exists), deletes it and declares
+ * it again with its content. The same idiom, without the last part, removes it.
+ *
+ * The forward chain accepts the NATed flows for documentation and counters; its policy is accept so it never drops
+ * what other tables allow. (An accept here cannot override a drop in another table's forward chain: nftables
+ * runs every base chain on the hook. Where firewalld or libvirt drop forwarded traffic, that is reported, not
+ * fought.)
+ */
+import { IPV4_RE, formatNet, parseCidr } from '../spec/ipv4';
+import { splitTarget } from '../spec/vm-network-fields';
+import type { NatSpec } from '../spec/vm-networks';
+import { ConfigValueError } from './config-guard';
+
+export const NFT_FAMILY = 'inet';
+export const NFT_TABLE = 'novanet';
+
+export interface NatRulesModel {
+  masquerade: { name: string; sources: string[]; outInterface: string }[];
+  /** Port forwards, matched on traffic arriving on `inInterface` for one of the host's own addresses. */
+  forwards: { name: string; protocol: 'tcp' | 'udp'; port: number; to: string; inInterface: string }[];
+}
+
+/** The model for the spec's `nat` entries: sources as subnets (nft masks host bits), sorted for stable output. */
+export function natRulesModel(nat: readonly NatSpec[]): NatRulesModel {
+  return {
+    masquerade: nat
+      .filter((n) => n.sources.length > 0)
+      .map((n) => ({
+        name: n.name,
+        sources: [...new Set(n.sources.map((s) => formatNet(parseCidr(s))))].sort(),
+        outInterface: n.outInterface,
+      })),
+    forwards: nat.flatMap((n) =>
+      n.portForwards.map((f) => ({
+        name: n.name,
+        protocol: f.protocol,
+        port: f.port,
+        to: f.to,
+        inInterface: n.outInterface,
+      })),
+    ),
+  };
+}
+
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function guard(ok: boolean, field: string, v: unknown): void {
+  if (!ok) throw new ConfigValueError(field, `${JSON.stringify(v)} cannot be written into an nft rule`);
+}
+
+/** Re-checks every value where it is written: a quote or newline would end the string or the rule. */
+function checkModel(m: NatRulesModel): void {
+  m.masquerade.forEach((r, i) => {
+    guard(NAME.test(r.name), `masquerade[${i}].name`, r.name);
+    guard(
+      IFNAME.test(r.outInterface) && !r.outInterface.startsWith('-'),
+      `masquerade[${i}].outInterface`,
+      r.outInterface,
+    );
+    r.sources.forEach((s, j) => {
+      let ok = true;
+      try {
+        parseCidr(s);
+      } catch {
+        ok = false;
+      }
+      guard(ok, `masquerade[${i}].sources[${j}]`, s);
+    });
+  });
+  m.forwards.forEach((f, i) => {
+    guard(NAME.test(f.name), `forwards[${i}].name`, f.name);
+    guard(IFNAME.test(f.inInterface) && !f.inInterface.startsWith('-'), `forwards[${i}].inInterface`, f.inInterface);
+    guard(f.protocol === 'tcp' || f.protocol === 'udp', `forwards[${i}].protocol`, f.protocol);
+    guard(Number.isInteger(f.port) && f.port >= 1 && f.port <= 65535, `forwards[${i}].port`, f.port);
+    const t = /^(.*):(\d{1,5})$/.exec(f.to);
+    guard(!!t && IPV4_RE.test(t[1] ?? '') && Number(t[2]) >= 1 && Number(t[2]) <= 65535, `forwards[${i}].to`, f.to);
+  });
+}
+
+/** The masquerade and port-forward rules as nft prints them back, so a listing can be compared line by line. */
+export function nftRuleLines(m: NatRulesModel): { postrouting: string[]; prerouting: string[]; forward: string[] } {
+  const src = (s: string) => (s.endsWith('/32') ? s.slice(0, -3) : s);
+  const postrouting = m.masquerade.flatMap((r) =>
+    r.sources.map((s) => `ip saddr ${src(s)} oifname "${r.outInterface}" masquerade comment "${r.name}"`),
+  );
+  const prerouting = m.forwards.map(
+    (f) =>
+      `iifname "${f.inInterface}" fib daddr type local ${f.protocol} dport ${f.port} dnat ip to ${f.to} comment "${f.name}"`,
+  );
+  const forward = [
+    'ct state established,related accept',
+    ...m.masquerade.flatMap((r) =>
+      r.sources.map((s) => `ip saddr ${src(s)} oifname "${r.outInterface}" accept comment "${r.name}"`),
+    ),
+    ...m.forwards.map((f) => {
+      const { ip, port } = splitTarget(f.to);
+      return `ip daddr ${ip} ${f.protocol} dport ${port} ct status dnat accept comment "${f.name}"`;
+    }),
+  ];
+  return { postrouting, prerouting, forward };
+}
+
+const REPLACE = [`table ${NFT_FAMILY} ${NFT_TABLE} {}`, `delete table ${NFT_FAMILY} ${NFT_TABLE}`];
+
+/** Removes the table whether or not it exists, in one `nft -f`. */
+export const NFT_REMOVE_SCRIPT = `# Generated by NovaNet: remove table ${NFT_FAMILY} ${NFT_TABLE}.\n${REPLACE.join('\n')}\n`;
+
+/**
+ * The whole table for `nft -f`. A model with nothing in it means "no table": the removal script, so removing the
+ * last NAT entry leaves no NovaNet table behind.
+ */
+export function buildNftScript(m: NatRulesModel): string {
+  checkModel(m);
+  if (m.masquerade.length === 0 && m.forwards.length === 0) return NFT_REMOVE_SCRIPT;
+  const l = nftRuleLines(m);
+  const chain = (name: string, head: string, rules: string[]) => [
+    `  chain ${name} {`,
+    `    ${head}`,
+    ...rules.map((r) => `    ${r}`),
+    '  }',
+  ];
+  return [
+    `# Generated by NovaNet: table ${NFT_FAMILY} ${NFT_TABLE}, replaced atomically.`,
+    ...REPLACE,
+    `table ${NFT_FAMILY} ${NFT_TABLE} {`,
+    ...chain('postrouting', 'type nat hook postrouting priority srcnat; policy accept;', l.postrouting),
+    ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', l.prerouting),
+    ...chain('forward', 'type filter hook forward priority filter; policy accept;', l.forward),
+    '}',
+    '',
+  ].join('\n');
+}
+
+export { parseNftTable, type ParsedNftTable } from './nft-ruleset-parse';
