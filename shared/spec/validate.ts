@@ -123,6 +123,12 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
   });
   spec.overlays.forEach((o, i) => {
     need(`overlays[${i}].type`, o.type === 'vxlan' ? 'vxlan' : 'geneve', `a ${o.type.toUpperCase()} overlay`);
+    // The kernel's GENEVE device has neither a local address nor a lower device (iproute2 takes neither), so the
+    // planner cannot create them and a re-plan would never come out empty: refuse rather than roll back later.
+    if (o.type === 'geneve') {
+      if (o.local) add(`overlays[${i}].local`, 'a GENEVE tunnel has no local address (the kernel sends from the route to remote); remove local');
+      if (o.dev) add(`overlays[${i}].dev`, 'a GENEVE tunnel has no lower device (the kernel sends from the route to remote); remove dev');
+    }
     if (o.switch && !switchNames.has(o.switch)) add(`overlays[${i}].switch`, `no switch named ${o.switch} in this spec`);
     if (o.dev && !links.has(o.dev) && !created.has(o.dev)) add(`overlays[${i}].dev`, `${o.dev} does not exist on the host`);
     if (o.switch) {
