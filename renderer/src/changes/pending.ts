@@ -78,7 +78,8 @@ export function pendingGraph(plan: PlanLike | null | undefined, graph: TopologyG
     if (id) marks.set(id, combineMarks(marks.get(id), m));
   };
   const ghost = (id: string, kind: NodeKind, label: string) => {
-    if (!nodeIds.has(id) && !ghosts.has(id)) ghosts.set(id, { id, kind, label, state: 'unknown', attributes: [['Pending', 'created by the next apply']] });
+    if (!nodeIds.has(id) && !ghosts.has(id))
+      ghosts.set(id, { id, kind, label, state: 'unknown', attributes: [['Pending', 'created by the next apply']] });
   };
   const edge = (source: string, target: string) => {
     const id = `member:${source}->${target}`;
