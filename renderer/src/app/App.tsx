@@ -1,8 +1,11 @@
 import { useState } from 'react';
-import { Waypoints, type LucideIcon } from 'lucide-react';
+import { Network, Waypoints, type LucideIcon } from 'lucide-react';
 import { Sidebar } from './Sidebar';
 import { Header } from './Header';
 import { TopologyView } from '../topology/TopologyView';
+import { SwitchesView } from '../switches/SwitchesView';
+import { SpecProvider } from '../changes/SpecProvider';
+import { ChangesDrawer } from '../changes/ChangesDrawer';
 
 export interface ViewDef {
   id: string;
@@ -12,20 +15,27 @@ export interface ViewDef {
 }
 
 /** Only views that work are listed; new ones join this array when they do. */
-const views: ViewDef[] = [{ id: 'topology', title: 'Topology', icon: Waypoints, render: () => <TopologyView /> }];
+const views: ViewDef[] = [
+  { id: 'topology', title: 'Topology', icon: Waypoints, render: () => <TopologyView /> },
+  { id: 'switches', title: 'Switches', icon: Network, render: () => <SwitchesView /> },
+];
 
 export function App() {
   const [viewId, setViewId] = useState(views[0]!.id);
   const view = views.find((v) => v.id === viewId) ?? views[0]!;
   return (
-    <div className="app" data-testid="app-shell">
-      <Sidebar views={views} current={view.id} onSelect={setViewId} />
-      <div className="app__main">
-        <Header title={view.title} />
-        <main className="app__view" id="main" aria-label={view.title}>
-          {view.render()}
-        </main>
+    // The spec being edited outlives view changes, and the Changes panel is beside every view.
+    <SpecProvider>
+      <div className="app" data-testid="app-shell">
+        <Sidebar views={views} current={view.id} onSelect={setViewId} />
+        <div className="app__main">
+          <Header title={view.title} />
+          <main className="app__view" id="main" aria-label={view.title}>
+            {view.render()}
+          </main>
+        </div>
+        <ChangesDrawer />
       </div>
-    </div>
+    </SpecProvider>
   );
 }

@@ -1,6 +1,7 @@
 import { useModel } from '../model/model-context';
 import type { ViewDef } from './App';
 import { Logo } from './Logo';
+import { ChangesToggle } from '../changes/ChangesToggle';
 
 export function Sidebar({ views, current, onSelect }: { views: ViewDef[]; current: string; onSelect(id: string): void }) {
   const { info } = useModel();
@@ -30,6 +31,9 @@ export function Sidebar({ views, current, onSelect }: { views: ViewDef[]; curren
           );
         })}
       </ul>
+      <div className="sidebar__changes">
+        <ChangesToggle />
+      </div>
       <div className="sidebar__footer">{info.data ? `Version ${info.data.version}` : ' '}</div>
     </nav>
   );
