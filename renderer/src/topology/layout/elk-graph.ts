@@ -31,6 +31,10 @@ export interface LayoutInput {
   edges: LayoutEdge[];
 }
 export type LayoutResult = Record<string, XY>;
+/** Head node id -> the nodes that hang off it to the right, in order (see chains.ts). */
+export type Chains = ReadonlyMap<string, readonly string[]>;
+
+export const LAYER_GAP = 80;
 
 /*
  * Layered, left to right: a bridge's ports then stack in a column next to it, which stays compact for bridges
@@ -41,7 +45,7 @@ const layoutOptions: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
   'elk.spacing.nodeNode': '16',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
   'elk.layered.spacing.edgeNodeBetweenLayers': '16',
   'elk.spacing.componentComponent': '48',
   'elk.separateConnectedComponents': 'true',
@@ -53,7 +57,7 @@ const layoutOptions: LayoutOptions = {
  * Fewer crossing-minimisation passes for big graphs: about 30% faster on a 1000-node host, and host graphs are
  * mostly trees (bridge, ports, peers), where extra passes find nothing better.
  */
-const LARGE_GRAPH = 300;
+export const LARGE_GRAPH = 300;
 const largeGraphOptions: LayoutOptions = { 'elk.layered.thoroughness': '1' };
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -79,29 +83,42 @@ function compareNodes(a: LayoutNode, b: LayoutNode): number {
   );
 }
 
-export function toElkGraph(input: LayoutInput): ElkNode {
+export function toElkGraph(input: LayoutInput, chains: Chains = new Map()): ElkNode {
+  const absorbed = new Set<string>();
+  for (const tail of chains.values()) for (const id of tail) absorbed.add(id);
   const byId = new Map(input.nodes.map((n) => [n.id, n]));
-  const children = [...input.nodes]
+  const children = input.nodes
+    .filter((n) => !absorbed.has(n.id))
     .sort(compareNodes)
-    .map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT }));
+    .map((n) => {
+      // A chain head is as wide as the whole chain, so ELK keeps the room the hidden members will take.
+      const tail = chains.get(n.id)?.length ?? 0;
+      return { id: n.id, width: NODE_WIDTH + tail * (NODE_WIDTH + LAYER_GAP), height: NODE_HEIGHT };
+    });
   const edges = [];
   for (const e of input.edges) {
     const s = byId.get(e.source);
     const t = byId.get(e.target);
-    if (!s || !t || s === t) continue;
+    if (!s || !t || s === t || absorbed.has(s.id) || absorbed.has(t.id)) continue;
     const flip = orientEdge(s, t, e.kind);
     edges.push({ id: e.id, sources: [flip ? t.id : s.id], targets: [flip ? s.id : t.id] });
   }
   return {
     id: 'root',
-    layoutOptions: children.length > LARGE_GRAPH ? { ...layoutOptions, ...largeGraphOptions } : layoutOptions,
+    layoutOptions: input.nodes.length > LARGE_GRAPH ? { ...layoutOptions, ...largeGraphOptions } : layoutOptions,
     children,
     edges,
   };
 }
 
-export function readElkPositions(out: ElkNode): LayoutResult {
+export function readElkPositions(out: ElkNode, chains: Chains = new Map()): LayoutResult {
   const result: LayoutResult = {};
-  for (const c of out.children ?? []) result[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
+  for (const c of out.children ?? []) {
+    const head = { x: c.x ?? 0, y: c.y ?? 0 };
+    result[c.id] = head;
+    chains.get(c.id)?.forEach((id, i) => {
+      result[id] = { x: head.x + (i + 1) * (NODE_WIDTH + LAYER_GAP), y: head.y };
+    });
+  }
   return result;
 }
