@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Network, Waypoints, type LucideIcon } from 'lucide-react';
+import { Network, Settings, Waypoints, type LucideIcon } from 'lucide-react';
 import { Sidebar } from './Sidebar';
 import { Header } from './Header';
 import { TopologyView } from '../topology/TopologyView';
+import { SettingsView } from '../settings/SettingsView';
 import { SwitchesView } from '../switches/SwitchesView';
 import { SpecProvider } from '../changes/SpecProvider';
 import { ChangesDrawer } from '../changes/ChangesDrawer';
@@ -18,6 +19,7 @@ export interface ViewDef {
 const views: ViewDef[] = [
   { id: 'topology', title: 'Topology', icon: Waypoints, render: () => <TopologyView /> },
   { id: 'switches', title: 'Switches', icon: Network, render: () => <SwitchesView /> },
+  { id: 'settings', title: 'Settings', icon: Settings, render: () => <SettingsView /> },
 ];
 
 export function App() {
