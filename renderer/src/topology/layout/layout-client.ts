@@ -64,17 +64,17 @@ export function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
 }
 
 /**
- * Loads ELK and runs it once on a small graph shaped like a host (bridges, ports, peers, namespaces) while the
- * first snapshot is still being read, so the real layout runs on JIT-compiled code: a cold first layout of a
- * 1000-node host measured about twice as slow as a warm one.
+ * Loads ELK and runs it once on a tiny graph shaped like a host (a bridge, ports, peers, namespaces) while the
+ * first snapshot is still being read: the worker's script is parsed and ELK's code paths compiled before the
+ * real layout. Kept tiny because on a busy two-core machine a bigger warm-up delayed the real layout instead.
  */
 export function warmUpLayout(): void {
   if (worker !== undefined) return;
   const input: LayoutInput = { nodes: [], edges: [] };
-  for (let b = 0; b < 4; b++) {
+  for (let b = 0; b < 1; b++) {
     input.nodes.push({ id: `n${b}`, kind: 'nic', label: `n${b}` }, { id: `b${b}`, kind: 'bridge', label: `b${b}` });
     input.edges.push({ id: `u${b}`, source: `n${b}`, target: `b${b}` });
-    for (let p = 0; p < 12; p++) {
+    for (let p = 0; p < 4; p++) {
       const v = `v${b}.${p}`;
       input.nodes.push(
         { id: v, kind: 'veth', label: v },
