@@ -27,7 +27,7 @@ const pathSchema = z
   .refine((p) => !p.split('/').includes('..'), "must not contain '..'");
 
 /** One atomic value for a dnsmasq line: nothing that could end the field, the line, or start a comment. */
-function value(v: string, field: string): string {
+export function dnsmasqValue(v: string, field: string): string {
   const why = v === '' ? 'is empty' : badCharReason(v, VALUE_CHARS);
   if (why) throw new ConfigValueError(field, `${why}; cannot be written into a dnsmasq line`);
   return v;
@@ -41,8 +41,8 @@ export function buildDnsmasqConf(input: DhcpSpec, paths: DnsmasqPaths): string {
   const pidFile = checked(pathSchema, paths.pidFile, 'pidFile');
   const lines = [
     DNSMASQ_HEADER,
-    `# dhcp: ${value(d.name, 'dhcp.name')}`,
-    `interface=${value(d.interface, 'dhcp.interface')}`,
+    `# dhcp: ${dnsmasqValue(d.name, 'dhcp.name')}`,
+    `interface=${dnsmasqValue(d.interface, 'dhcp.interface')}`,
     // Listen on this interface only, and never on loopback, which --interface would otherwise add.
     'bind-interfaces',
     'except-interface=lo',
@@ -52,22 +52,23 @@ export function buildDnsmasqConf(input: DhcpSpec, paths: DnsmasqPaths): string {
   ];
   d.ranges.forEach((r, k) => {
     const at = `dhcp.ranges[${k}]`;
-    const fields = [value(r.start, `${at}.start`), value(r.end, `${at}.end`)];
-    if (r.leaseTime) fields.push(value(r.leaseTime, `${at}.leaseTime`));
+    const fields = [dnsmasqValue(r.start, `${at}.start`), dnsmasqValue(r.end, `${at}.end`)];
+    if (r.leaseTime) fields.push(dnsmasqValue(r.leaseTime, `${at}.leaseTime`));
     lines.push(`dhcp-range=${fields.join(',')}`);
   });
   d.hosts.forEach((h, k) => {
     const at = `dhcp.hosts[${k}]`;
-    const fields = [value(h.mac, `${at}.mac`), value(h.ip, `${at}.ip`)];
-    if (h.name) fields.push(value(h.name, `${at}.name`));
+    const fields = [dnsmasqValue(h.mac, `${at}.mac`), dnsmasqValue(h.ip, `${at}.ip`)];
+    if (h.name) fields.push(dnsmasqValue(h.name, `${at}.name`));
     lines.push(`dhcp-host=${fields.join(',')}`);
   });
-  if (d.options.router) lines.push(`dhcp-option=option:router,${value(d.options.router, 'dhcp.options.router')}`);
+  if (d.options.router)
+    lines.push(`dhcp-option=option:router,${dnsmasqValue(d.options.router, 'dhcp.options.router')}`);
   if (d.options.dns?.length)
     lines.push(
-      `dhcp-option=option:dns-server,${d.options.dns.map((s, k) => value(s, `dhcp.options.dns[${k}]`)).join(',')}`,
+      `dhcp-option=option:dns-server,${d.options.dns.map((s, k) => dnsmasqValue(s, `dhcp.options.dns[${k}]`)).join(',')}`,
     );
-  lines.push(`dhcp-leasefile=${value(leaseFile, 'leaseFile')}`, `pid-file=${value(pidFile, 'pidFile')}`);
+  lines.push(`dhcp-leasefile=${dnsmasqValue(leaseFile, 'leaseFile')}`, `pid-file=${dnsmasqValue(pidFile, 'pidFile')}`);
   return `${lines.join('\n')}\n`;
 }
 

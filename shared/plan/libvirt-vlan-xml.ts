@@ -10,19 +10,26 @@ import { arr, attr, compact, obj, XmlParseError, type X } from './xml-common';
 
 const vid = z.number().int().min(1, 'VLAN must be from 1 to 4094').max(4094, 'VLAN must be from 1 to 4094');
 
-export const vlanFields = { vlan: vid.optional(), trunk: z.array(vid).min(1).optional(), nativeVlan: vid.optional() };
+export const vlanFields = { vlan: vid.optional(), trunk: z.array(vid).optional(), nativeVlan: vid.optional() };
 
 /** The rules between the VLAN fields, for any strict object that carries them. */
 export function withVlanRules<T extends z.ZodType<VlanXml>>(s: T) {
-  return s
-    .refine((v) => !(v.vlan !== undefined && v.trunk), {
-      message: 'either an access VLAN or a trunk, not both',
-      path: ['trunk'],
-    })
-    .refine((v) => v.nativeVlan === undefined || !!v.trunk, {
-      message: 'nativeVlan needs a trunk',
-      path: ['nativeVlan'],
-    });
+  return (
+    s
+      .refine((v) => !(v.vlan !== undefined && v.trunk), {
+        message: 'either an access VLAN or a trunk, not both',
+        path: ['trunk'],
+      })
+      .refine((v) => v.nativeVlan === undefined || !!v.trunk, {
+        message: 'nativeVlan needs a trunk',
+        path: ['nativeVlan'],
+      })
+      // A trunk whose only VLAN is the native one is legal (trunk [5], nativeVlan 5): no tagged VLANs remain.
+      .refine((v) => !v.trunk || v.trunk.length > 0 || v.nativeVlan !== undefined, {
+        message: 'a trunk needs a VLAN',
+        path: ['trunk'],
+      })
+  );
 }
 
 export const vlanSchema = withVlanRules(z.object(vlanFields).strict());

@@ -29,6 +29,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   processEntities: true,
+  // Attribute values are data (a description may start with a space); libvirt does not trim them either.
+  trimValues: false,
   // Numeric character references (&#38;) are legal XML and libvirt may emit them.
   htmlEntities: true,
   isArray: (name) => ARRAYS.has(name.includes(':') ? name.slice(name.indexOf(':') + 1) : name),
@@ -46,7 +48,9 @@ export function parseXml(xml: string): X {
 
 export type X = Record<string, unknown>;
 export const obj = (v: unknown): X => (v && typeof v === 'object' && !Array.isArray(v) ? (v as X) : {});
-export const arr = (v: unknown): X[] => (Array.isArray(v) ? v.map(obj) : v !== undefined && v !== '' ? [obj(v)] : []);
+/** Elements that may repeat; an element with only whitespace inside and no attributes counts as absent. */
+export const arr = (v: unknown): X[] =>
+  Array.isArray(v) ? v.map(obj) : v === undefined || (typeof v === 'string' && !v.trim()) ? [] : [obj(v)];
 export const attr = (v: unknown, name: string): string | undefined => {
   const a = obj(v)[`@${name}`];
   return typeof a === 'string' ? a : undefined;

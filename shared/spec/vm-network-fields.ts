@@ -35,6 +35,8 @@ function charset(allowed: RegExp, what: string, max: number, shape?: (s: string)
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .superRefine((s, ctx) => {
+      // zod runs every check; a length already reported needs no second, misleading reason.
+      if (s.length < 1 || s.length > max) return;
       const why = badCharReason(s, allowed) ?? shape?.(s);
       if (why) ctx.addIssue({ code: 'custom', message: `${why}; must be ${what}` });
     });
@@ -86,15 +88,18 @@ export const ipv4CidrSchema = z
   .regex(IPV4_CIDR_RE, 'must be an IPv4 subnet like 10.10.0.0/24');
 
 /** The address a network's bridge carries, with the subnet's prefix (192.168.150.1/24). */
-export const ipv4InterfaceSchema = ipv4CidrSchema
-  .refine((c) => {
-    const p = parseCidr(c).prefix;
-    return p >= 8 && p <= 30;
-  }, 'prefix must be from /8 to /30 (a /31 or /32 leaves no room for guests)')
-  .refine((c) => {
-    const n = parseCidr(c);
-    return isHostAddress(n, n.address);
-  }, 'must be a host address, not the subnet (network) or broadcast address, e.g. 192.168.150.1/24');
+export const ipv4InterfaceSchema = ipv4CidrSchema.superRefine((c, ctx) => {
+  if (!IPV4_CIDR_RE.test(c)) return;
+  const n = parseCidr(c);
+  if (n.prefix < 8 || n.prefix > 30) {
+    ctx.addIssue({ code: 'custom', message: 'prefix must be from /8 to /30 (a /31 or /32 leaves no room for guests)' });
+  } else if (!isHostAddress(n, n.address)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a host address, not the subnet (network) or broadcast address, e.g. 192.168.150.1/24',
+    });
+  }
+});
 
 export const portSchema = z
   .number({ error: 'must be a port number from 1 to 65535' })
@@ -102,15 +107,18 @@ export const portSchema = z
   .min(1, 'must be from 1 to 65535')
   .max(65535, 'must be from 1 to 65535');
 
-/** `IP:PORT`, the target of a port forward. */
-export const forwardTargetSchema = z
-  .string({ error: 'must be IP:PORT like 10.10.0.42:80' })
-  .regex(/^([0-9.]+):(\d{1,5})$/, 'must be IP:PORT like 10.10.0.42:80')
-  .refine((s) => IPV4_RE.test(s.slice(0, s.lastIndexOf(':'))), 'the address before the colon must be an IPv4 address')
-  .refine((s) => {
-    const p = Number(s.slice(s.lastIndexOf(':') + 1));
-    return p >= 1 && p <= 65535;
-  }, 'the port after the colon must be from 1 to 65535');
+/** `IP:PORT`, the target of a port forward. One reason per value: the first thing that is wrong. */
+export const forwardTargetSchema = z.string({ error: 'must be IP:PORT like 10.10.0.42:80' }).superRefine((s, ctx) => {
+  const m = /^([0-9.]+):(\d{1,5})$/.exec(s);
+  const why = !m
+    ? 'must be IP:PORT like 10.10.0.42:80'
+    : !IPV4_RE.test(m[1] ?? '')
+      ? 'the address before the colon must be an IPv4 address'
+      : Number(m[2]) < 1 || Number(m[2]) > 65535
+        ? 'the port after the colon must be from 1 to 65535'
+        : undefined;
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+});
 
 export function splitTarget(to: string): { ip: string; port: number } {
   const i = to.lastIndexOf(':');

@@ -141,7 +141,9 @@ function checkScope(
     if (!sNet) add(`${path}.start`, `${r.start} is outside the subnet of ${what} (${listing})`);
     if (!eNet) add(`${path}.end`, `${r.end} is outside the subnet of ${what} (${listing})`);
     if (s > e) return add(`${path}.end`, `${r.end} comes before start ${r.start}`);
-    if (sNet && eNet && sNet !== eNet) return add(`${path}.end`, `${r.end} is in another subnet than start ${r.start}`);
+    // A range that leaves the subnet is reported for that alone; its overlaps would only be an echo.
+    if (!sNet || !eNet) return;
+    if (sNet !== eNet) return add(`${path}.end`, `${r.end} is in another subnet than start ${r.start}`);
     const gw = own.find((o) => o >= s && o <= e);
     if (gw !== undefined) add(path, `includes ${intToIp(gw)}, the address of ${what} itself`);
     const prev = placed.find((p) => p.start <= e && s <= p.end);
