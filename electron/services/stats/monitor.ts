@@ -89,7 +89,7 @@ export class TargetMonitor {
   }
 
   async start(): Promise<void> {
-    const loaded = this.opts.storePath ? loadHistory(this.opts.storePath) : undefined;
+    const loaded = this.opts.storePath ? loadHistory(this.opts.storePath, undefined, (m) => this.opts.onError?.(new Error(m))) : undefined;
     if (loaded?.status === 'discarded') this.opts.onError?.(new Error(`statistics history set aside: ${loaded.reason}`));
     this.history = loaded?.history ?? new History();
     const source = await openCounterSource(this.target, { method: this.opts.method });
@@ -284,5 +284,6 @@ export class TargetMonitor {
     this.sampler = undefined;
     await this.refreshing;
     this.save();
+    this.history?.close();
   }
 }

@@ -3,13 +3,14 @@
  *
  * Memory: per interface and tier one Uint16Array of 6-byte slots (see codec.ts) for the four traffic rates, and
  * one for errors and drops only while the tier holds a non-zero one (they are zero almost always). The minute
- * tier holds only what has left the 10 s tier (days 2 to 7): the last 24 h are never stored twice, and it is
- * allocated the first time something leaves. So 24 h of one interface is (900 + 8640) x 6 B = 57 KB, 57 MB for
- * 1000 (test/bench/stats.bench.ts measures it); a full week adds 52 KB per interface.
+ * tier holds only what has left the 10 s tier (days 2 to 7), so the last 24 h are never stored twice, and it
+ * lives on disk (cold.ts). So one interface costs (900 + 8640) x 6 B = 57 KB of memory whatever the uptime:
+ * 57 MB for 1000 (test/bench/stats.bench.ts measures it).
  * Slots are absolute (epoch seconds / resolution); a row remembers the last slot it wrote, and a gap is written
  * as "not sampled" when the row next writes, so a ring position never shows data from an earlier lap.
  */
 import { CODE_MISSING, MISSING_WORD, get4, put4 } from './codec';
+import { MemoryCold, WORDS_PER_SLOT, type ColdStore } from './cold';
 
 export interface TierSpec {
   resS: number;
@@ -24,12 +25,15 @@ export const TIERS: readonly TierSpec[] = [
 export const FIELDS = 8;
 
 export interface TierRow {
+  /** Tiers 0 and 1: in memory. */
   traffic: Uint16Array | null;
   faults: Uint16Array | null;
   /** Last slot written, -1 before the first. */
   last: number;
   /** Last slot with a non-zero error or drop. */
   lastFault: number;
+  /** Tier 2: the block in the cold store, -1 before the first write. */
+  block: number;
 }
 
 /** Running sum of the finer slots that make up one coarser slot. */
@@ -57,8 +61,16 @@ export class History {
   /** One buffer per tier: flushing a 10 s slot can evict, and so flush, a minute inside the same call. */
   private readonly scratch = [0, 1, 2].map(() => new Float64Array(FIELDS));
 
-  constructor(readonly tiers: readonly TierSpec[] = TIERS) {
+  private readonly coldWords = new Uint16Array(WORDS_PER_SLOT);
+  /** The cold block a read() is going through, fetched once per read. */
+  private coldCache: { block: number; data: Uint16Array } | undefined;
+
+  constructor(
+    readonly tiers: readonly TierSpec[] = TIERS,
+    readonly cold: ColdStore = new MemoryCold(tiers[2]?.capacity ?? 0),
+  ) {
     if (tiers.length !== 3) throw new Error('History needs three tiers');
+    if (cold.slots !== tiers[2]!.capacity) throw new Error('the cold store does not match the minute tier');
   }
 
   row(name: string): Row {
@@ -66,7 +78,7 @@ export class History {
     if (!r) {
       r = {
         name,
-        tiers: this.tiers.map((t, i) => ({ traffic: i < 2 ? missingArray(t.capacity) : null, faults: null, last: -1, lastFault: -1 })),
+        tiers: this.tiers.map((t, i) => ({ traffic: i < 2 ? missingArray(t.capacity) : null, faults: null, last: -1, lastFault: -1, block: -1 })),
         acc: [newAcc(), newAcc(), newAcc()],
       };
       this.rows.set(name, r);
@@ -117,13 +129,14 @@ export class History {
     const cap = this.tiers[tier]!.capacity;
     const missing = Number.isNaN(v[0]);
     if (s < t.last) return; // the clock stepped back: never rewrite the past
+    if (tier === 2) return this.writeCold(t, s, v, missing);
     if (!t.traffic) {
       if (missing) return;
       t.traffic = missingArray(cap);
     }
     if (s > t.last) {
-      if (t.last >= 0 && tier === 1) this.evict(r, t.last - cap + 1, Math.min(s - cap, t.last));
-      for (let g = Math.max(t.last + 1, s - cap + 1); g < s; g++) {
+      if (t.last >= 0 && tier === 1) this.evict(r, Math.max(0, t.last - cap + 1), Math.min(s - cap, t.last));
+      for (let g = Math.max(t.last + 1, s - cap + 1, 0); g < s; g++) {
         const o = (g % cap) * 3;
         t.traffic.fill(MISSING_WORD, o, o + 3);
       }
@@ -142,6 +155,30 @@ export class History {
     if (t.faults) put4(t.faults, pos, v, 4);
   }
 
+  private writeCold(t: TierRow, s: number, v: ArrayLike<number>, missing: boolean): void {
+    const cap = this.tiers[2]!.capacity;
+    if (t.block < 0) {
+      if (missing) return;
+      t.block = this.cold.alloc();
+      t.last = -1;
+    }
+    if (s > t.last) {
+      // Slots between the last write and this one were not sampled (a reused block: none of it was ours).
+      const from = Math.max(t.last + 1, s - cap + 1, 0);
+      for (let g = from; g < s; ) {
+        const pos = g % cap;
+        const n = Math.min(s - g, cap - pos);
+        this.cold.fillMissing(t.block, pos, n);
+        g += n;
+      }
+      t.last = s;
+    }
+    put4(this.coldWords, 0, v, 0);
+    put4(this.coldWords, 1, v, 4);
+    this.cold.write(t.block, s % cap, this.coldWords);
+    this.coldCache = undefined;
+  }
+
   /** The 10 s slots (from..to) leave the ring: their values become the minute tier. */
   private evict(r: Row, from: number, to: number): void {
     const t = r.tiers[1]!;
@@ -155,6 +192,13 @@ export class History {
   }
 
   private decodeAt(t: TierRow, pos: number, out: Float64Array): void {
+    if (t.block >= 0) {
+      if (this.coldCache?.block !== t.block) this.coldCache = { block: t.block, data: this.cold.read(t.block) };
+      get4(this.coldCache.data, pos * 2, out, 0);
+      get4(this.coldCache.data, pos * 2 + 1, out, 4);
+      if (Number.isNaN(out[0])) out.fill(NaN);
+      return;
+    }
     if (!t.traffic) {
       out.fill(NaN);
       return;
@@ -192,6 +236,7 @@ export class History {
     if (tier < 0) throw new Error(`no tier of ${resS} s`);
     const v = new Float64Array(FIELDS);
     const sum = new Float64Array(FIELDS);
+    this.coldCache = undefined;
     for (let i = 0; i < points; i++) {
       let n = 0;
       sum.fill(0);
@@ -203,6 +248,7 @@ export class History {
       }
       if (n > 0) for (let f = 0; f < FIELDS; f++) cols[f]![i] = (sum[f] as number) / n;
     }
+    this.coldCache = undefined;
     return cols;
   }
 
@@ -235,21 +281,27 @@ export class History {
     const absent: Row[] = [];
     for (const r of this.rows.values()) {
       if (present.has(r.name)) continue;
-      const alive = r.tiers.some((t, i) => t.traffic && t.last > Math.floor(nowS / this.tiers[i]!.resS) - this.tiers[i]!.capacity) || r.acc[2]!.n > 0;
-      if (!alive) {
-        this.rows.delete(r.name);
-        removed.push(r.name);
-      } else absent.push(r);
+      const alive = r.tiers.some((t, i) => (t.traffic || t.block >= 0) && t.last > Math.floor(nowS / this.tiers[i]!.resS) - this.tiers[i]!.capacity) || r.acc[2]!.n > 0;
+      if (!alive) this.remove(r, removed);
+      else absent.push(r);
     }
     absent.sort((a, b) => a.tiers[0]!.last - b.tiers[0]!.last);
-    for (const r of absent.slice(0, Math.max(0, absent.length - keepVanished))) {
-      this.rows.delete(r.name);
-      removed.push(r.name);
-    }
+    for (const r of absent.slice(0, Math.max(0, absent.length - keepVanished))) this.remove(r, removed);
     return removed;
   }
 
-  /** Bytes held in typed arrays (the history itself; Map and row objects add ~0.3 KB per interface). */
+  private remove(r: Row, removed: string[]): void {
+    const b = r.tiers[2]!.block;
+    if (b >= 0) this.cold.free(b);
+    this.rows.delete(r.name);
+    removed.push(r.name);
+  }
+
+  close(): void {
+    this.cold.close();
+  }
+
+  /** Bytes of memory held in typed arrays (Map and row objects add ~0.3 KB per interface; the cold tier is on disk). */
   bytes(): number {
     let n = 0;
     for (const r of this.rows.values()) {

@@ -5,7 +5,8 @@
  * Why this store: the rings already are fixed-size typed arrays, so the file is a JSON header (row names, last
  * slots, open buckets) followed by the arrays' bytes; loading is one read and a copy per array, no parsing of
  * numbers. SQLite would need a native module (node-gyp builds fail where there is no compiler, and Electron
- * needs its own ABI build); JSON of 57 MB of numbers would be ~5x bigger and slow to parse. The file is
+ * needs its own ABI build); JSON of 57 MB of numbers would be ~5x bigger and slow to parse. The minute tier
+ * (days 2 to 7) is not in this file but in its own (cold.ts), written a slot at a time as it fills. The file is
  * written whole, to a temporary name then renamed (a crash leaves the old file or the new one, never a torn
  * one), every SAVE_INTERVAL_MS and on close. Cost: 57 KB per interface per save, e.g. 1.7 MB for 30
  * interfaces, 57 MB for 1000 (measured in the bench); at one save per 10 min that is a few GB a day at worst,
@@ -20,7 +21,8 @@ import type { Target } from '../../../shared/model/target';
 import { alertRulesSchema, type AlertRule } from '../../../shared/model/stats';
 import { configDir } from '../config-dir';
 import { CODEC_ID } from './codec';
-import { FIELDS, History, type TierSpec } from './ring';
+import { FileCold } from './cold';
+import { FIELDS, History, TIERS, type TierSpec } from './ring';
 
 export const SAVE_INTERVAL_MS = 10 * 60_000;
 const MAGIC = 'NNSTAT01';
@@ -34,7 +36,7 @@ const headerSchema = z.object({
   rows: z.array(
     z.object({
       name: z.string(),
-      tiers: z.array(z.object({ last: z.number(), lastFault: z.number(), traffic: z.boolean(), faults: z.boolean() })),
+      tiers: z.array(z.object({ last: z.number(), lastFault: z.number(), traffic: z.boolean(), faults: z.boolean(), block: z.number().int() })),
       acc: z.array(z.object({ bucket: z.number(), n: z.number(), sum: z.array(z.number()).length(FIELDS) })),
     }),
   ),
@@ -55,7 +57,7 @@ export function saveHistory(history: History, path: string): number {
     tiers: history.tiers.map((t) => ({ resS: t.resS, capacity: t.capacity })),
     rows: [...history.rows.values()].map((r) => ({
       name: r.name,
-      tiers: r.tiers.map((t) => ({ last: t.last, lastFault: t.lastFault, traffic: !!t.traffic, faults: !!t.faults })),
+      tiers: r.tiers.map((t) => ({ last: t.last, lastFault: t.lastFault, traffic: !!t.traffic, faults: !!t.faults, block: t.block })),
       acc: r.acc.map((a) => ({ bucket: a.bucket, n: a.n, sum: [...a.sum] })),
     })),
   };
@@ -102,9 +104,17 @@ function arrayAt(buf: Buffer, off: number, words: number): Uint16Array {
 
 export type LoadResult = { history: History; status: 'loaded' | 'absent' } | { history: History; status: 'discarded'; reason: string };
 
-/** The saved history, or an empty one: a file from another layout or a damaged one is moved aside, never fatal. */
-export function loadHistory(path: string, tiers?: readonly TierSpec[]): LoadResult {
-  const history = new History(tiers);
+/** The file of the minute tier (days 2 to 7), beside the history file. */
+export const coldPath = (path: string) => path.replace(/\.nnstats$/, '') + '.week';
+
+/**
+ * The saved history, or an empty one: a file from another layout or a damaged one is moved aside, never fatal.
+ * The minute tier stays in its own file (cold.ts), written as it goes.
+ */
+export function loadHistory(path: string, tiers: readonly TierSpec[] = TIERS, onError?: (message: string) => void): LoadResult {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fresh = () => new History(tiers, new FileCold(coldPath(path), tiers[2]?.capacity ?? 0, onError));
+  const history = fresh();
   if (!existsSync(path)) return { history, status: 'absent' };
   try {
     const buf = readFileSync(path);
@@ -127,6 +137,7 @@ export function loadHistory(path: string, tiers?: readonly TierSpec[]): LoadResu
         if (ht.traffic) off += words * 2;
         t.faults = ht.faults ? arrayAt(buf, off, words) : null;
         if (ht.faults) off += words * 2;
+        t.block = ht.block;
       });
       h.acc.forEach((ha, i) => {
         const a = r.acc[i];
@@ -137,6 +148,7 @@ export function loadHistory(path: string, tiers?: readonly TierSpec[]): LoadResu
       });
     }
     if (off !== buf.length) throw new Error('file is longer than its header says');
+    history.cold.adopt([...history.rows.values()].map((r) => r.tiers[2]?.block ?? -1).filter((b) => b >= 0));
     return { history, status: 'loaded' };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
@@ -145,7 +157,8 @@ export function loadHistory(path: string, tiers?: readonly TierSpec[]): LoadResu
     } catch {
       /* keep going with an empty history either way */
     }
-    return { history: new History(tiers), status: 'discarded', reason };
+    history.close();
+    return { history: fresh(), status: 'discarded', reason };
   }
 }
 

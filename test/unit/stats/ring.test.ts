@@ -76,12 +76,13 @@ describe('History', () => {
     expect(col(h2, 'x', 3, 0, 4).map((v) => (Number.isNaN(v) ? null : Math.round(v)))).toEqual([7, 7, null, 1]);
   });
 
-  it('feeds the minute tier only with what leaves the 10 s tier, allocating it then', () => {
+  it('feeds the minute tier only with what leaves the 10 s tier, in the cold store, from then on', () => {
     const h = new History(SMALL);
     for (let s = 0; s < 12; s++) h.record('x', s - 1, s, vals(4));
-    expect(h.rows.get('x')!.tiers[2]!.traffic).toBeNull();
+    expect(h.rows.get('x')!.tiers[2]!.block).toBe(-1);
     for (let s = 12; s < 60; s++) h.record('x', s - 1, s, vals(s < 36 ? 4 : 9));
-    expect(h.rows.get('x')!.tiers[2]!.traffic).not.toBeNull();
+    expect(h.rows.get('x')!.tiers[2]!.block).toBe(0);
+    expect(h.cold.bytes()).toBe(4 * 12);
     // 9 s buckets 0..6 cover slots 0..62; 0-2 left the 3 s tier long ago (value 4), 5-6 are still in it (value 9).
     const got = col(h, 'x', 9, 0, 7).map((v) => (Number.isNaN(v) ? null : Math.round(v)));
     expect(got.slice(0, 3)).toEqual([4, 4, 4]);

@@ -25,22 +25,30 @@ describe('history store', () => {
     expect(historyPath({ netns: 'lab-1' }, dir)).toBe(join(dir, 'stats', 'netns-lab-1.nnstats'));
   });
 
-  it('gives back every tier, fault array and open bucket after a save and load', () => {
-    const h = new History(SMALL);
+  it('gives back every tier, fault array, open bucket and the minute tier on disk after a save and load', () => {
+    const path = historyPath({ netns: 'x' }, dir);
+    const { history: h, status } = loadHistory(path, SMALL);
+    expect(status).toBe('absent');
     for (let s = 0; s < 70; s++) {
       h.record('eth0', s - 1, s, vals(s, s % 10 === 0 ? 3 : 0));
       if (s < 20 || s > 40) h.record('vnet1', s - 1, s, vals(1000 - s));
     }
-    const path = historyPath({ netns: 'x' }, dir);
+    expect(h.rows.get('eth0')!.tiers[2]!.block).toBeGreaterThanOrEqual(0);
     const bytes = saveHistory(h, path);
     expect(bytes).toBe(readFileSync(path).length);
+    const before = ['eth0', 'vnet1'].map((n) => everything(h, n));
+    h.close();
     const loaded = loadHistory(path, SMALL);
     expect(loaded.status).toBe('loaded');
-    for (const name of ['eth0', 'vnet1']) expect(everything(loaded.history, name)).toEqual(everything(h, name));
+    expect(['eth0', 'vnet1'].map((n) => everything(loaded.history, n))).toEqual(before);
+    expect(before[0]![2]!.flat().some((v) => !Number.isNaN(v))).toBe(true);
     expect(loaded.history.bytes()).toBe(h.bytes());
-    // And it goes on from there: the next second lands after what was saved.
+    // And it goes on from there: the next second lands after what was saved; new rows get their own block.
     loaded.history.record('eth0', 69, 70, vals(5));
     expect(Math.round(loaded.history.read('eth0', 1, 70, 1, 1)[0]![0]!)).toBe(5);
+    expect(loaded.history.cold.used()).toEqual([0, 1]);
+    expect(loaded.history.cold.alloc()).toBe(2);
+    loaded.history.close();
   });
 
   it('starts empty when there is no file', () => {
