@@ -21,6 +21,8 @@ interface DetailsPanelProps {
 export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelProps) {
   const neighbours = useMemo(() => neighboursOf(graph, node), [graph, node]);
   const Icon = kindIcons[node.kind] ?? unknownKindIcon;
+  // The graph builder may already list the namespace among the attributes.
+  const showNetns = Boolean(node.netns) && !node.attributes.some(([k]) => k.toLowerCase() === 'namespace');
   return (
     <aside className="details" data-testid="details-panel" aria-labelledby="details-title">
       <header className="details__header">
@@ -47,7 +49,7 @@ export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelPro
             Attributes
           </h3>
           <dl className="attrs" data-testid="details-attributes">
-            {node.netns && (
+            {showNetns && (
               <div className="attrs__row">
                 <dt>Namespace</dt>
                 <dd>{node.netns}</dd>
@@ -59,7 +61,7 @@ export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelPro
                 <dd>{formatValue(v)}</dd>
               </div>
             ))}
-            {node.attributes.length === 0 && !node.netns && <p className="details__none">No attributes reported.</p>}
+            {node.attributes.length === 0 && !showNetns && <p className="details__none">No attributes reported.</p>}
           </dl>
         </section>
         <section aria-labelledby="details-links">
