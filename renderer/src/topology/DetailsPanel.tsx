@@ -61,8 +61,8 @@ export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelPro
                 <dd>{formatValue(v)}</dd>
               </div>
             ))}
-            {node.attributes.length === 0 && !showNetns && <p className="details__none">No attributes reported.</p>}
           </dl>
+          {node.attributes.length === 0 && !showNetns && <p className="details__none">No attributes reported.</p>}
         </section>
         <section aria-labelledby="details-links">
           <h3 id="details-links" className="details__section">
