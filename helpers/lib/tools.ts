@@ -51,6 +51,9 @@ export function runTool(tool: HelperTool, args: string[], input?: string, timeou
       clearTimeout(timer);
       resolve({ argv: [path, ...args], exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A tool that reads no stdin (ovs-vsctl) may exit before this write lands: the EPIPE that follows is no news
+    // (the exit status says how it went), and unhandled it would kill the helper half-way through a batch or a rollback.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
