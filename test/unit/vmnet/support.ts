@@ -104,3 +104,20 @@ export function labNat(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
+
+/** The standalone DHCP server of issue 5 on br-lan. */
+export const lanDhcp = (over: Record<string, unknown> = {}) => ({
+  name: 'lan-dhcp',
+  interface: 'br-lan',
+  ranges: [{ start: '10.10.0.100', end: '10.10.0.150', leaseTime: '1h' }],
+  hosts: [{ mac: '02:00:00:00:00:42', name: 'c2', ip: '10.10.0.42' }],
+  options: { router: '10.10.0.1', dns: ['10.10.0.1'] },
+  ...over,
+});
+/** The NAT entry of issue 5. */
+export const lanOut = {
+  name: 'lan-out',
+  sources: ['10.10.0.0/24'],
+  outInterface: 'enp3s0',
+  portForwards: [{ protocol: 'tcp' as const, port: 8080, to: '10.10.0.42:80' }],
+};
