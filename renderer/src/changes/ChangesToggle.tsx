@@ -37,7 +37,7 @@ export function ChangesToggle() {
           data-testid="changes-count"
           data-count={steps}
         >
-          {s.planning && !steps ? <LoaderCircle size={11} className="spin" aria-hidden /> : steps}
+          {s.planning && s.plan === undefined ? <LoaderCircle size={11} className="spin" aria-hidden /> : steps}
         </span>
       )}
     </button>

@@ -50,14 +50,14 @@ export function PendingTab() {
           </p>
         ))}
         {steps.length > 0 && <PlanGroups steps={steps} />}
-        {s.plan && steps.length === 0 && !s.planning && (
+        {s.plan && steps.length === 0 && (
           <div className="pending__empty" data-testid="no-changes">
             <CircleCheck size={28} aria-hidden />
             <p>No pending changes: the host matches {s.specName}.</p>
             <p className="muted">Edit a switch in the Switches view; the steps it takes show up here.</p>
           </div>
         )}
-        {s.planning && steps.length === 0 && s.issues.length === 0 && (
+        {s.plan === undefined && s.planning && s.issues.length === 0 && (
           <div className="pending__empty" role="status">
             <LoaderCircle size={24} className="spin" aria-hidden />
             <p>Checking the changes against the host…</p>

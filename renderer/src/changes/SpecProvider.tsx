@@ -131,6 +131,7 @@ export function SpecProvider({ children }: { children: ReactNode }) {
       issues: d.issues,
       plan: d.plan,
       planning: d.planning,
+      drift: d.drift,
       planError: d.planError,
       run,
       trialSeconds,
@@ -147,7 +148,7 @@ export function SpecProvider({ children }: { children: ReactNode }) {
       closePanel,
     }),
     // prettier-ignore
-    [d.specs, d.specNames, d.specName, d.selectSpec, d.base, d.draft, d.setDraft, d.replaceDraft, d.dirty, d.discard, d.issues, d.plan, d.planning, d.planError,
+    [d.specs, d.specNames, d.specName, d.selectSpec, d.base, d.draft, d.setDraft, d.replaceDraft, d.dirty, d.discard, d.issues, d.plan, d.planning, d.planError, d.drift,
       run, trialSeconds, setTrialSeconds, applyBlocker, privilegeBlocker, apply, revert, runner.keep, runner.rollback, runner.dismiss, panel, openPanel, closePanel],
   );
   return <SpecContext.Provider value={model}>{children}</SpecContext.Provider>;

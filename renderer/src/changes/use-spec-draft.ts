@@ -117,12 +117,25 @@ export function useSpecDraft(api: NovanetApi, targetKey: string, hostAt: string)
     placeholderData: keepPreviousData,
   });
 
+  // Drift: the last committed version against the host. While the draft is that version, it is the plan itself.
+  const committed = base.data?.source === 'history';
+  const baseJson = committed && dirty && baseDoc ? JSON.stringify(baseDoc) : '';
+  const driftQ = useQuery({
+    queryKey: specQueryKeys.plan(targetKey, baseJson, hostAt),
+    enabled: baseJson !== '',
+    queryFn: () => api.invoke('spec.plan', { document: JSON.parse(baseJson) as unknown }),
+    placeholderData: keepPreviousData,
+  });
+
   const waiting = json !== debounced || planQ.isFetching || (json !== '' && !planQ.data);
   const sameSpecData = planQ.data && (planQ.data.plan?.spec ?? specName) === specName;
   const issues = local.length ? local : json && sameSpecData ? planQ.data.issues : NO_ISSUES;
   const plan = local.length ? null : json && sameSpecData ? planQ.data.plan : undefined;
 
+  const drift = !committed ? null : dirty ? driftQ.data?.plan : plan;
+
   return {
+    drift,
     specs,
     specNames,
     specName,

@@ -36,6 +36,11 @@ export interface SpecModel {
   /** The plan of the draft against the host; null when invalid, undefined while not known yet. */
   plan: Plan | null | undefined;
   planning: boolean;
+  /**
+   * The last committed version planned against the host: its steps are the drift (what differs from what was
+   * applied). null when nothing was committed yet, undefined while not known. Style it with changes/pending.ts.
+   */
+  drift: Plan | null | undefined;
   planError: Error | null;
   run: ApplyRun | undefined;
   trialSeconds: number;

@@ -67,7 +67,7 @@ export function PortGroupRow({
           }}
         >
           <option value="untagged">Untagged</option>
-          <option value="access">Access VLAN</option>
+          <option value="access">Access</option>
           <option value="trunk">Trunk</option>
         </select>
       </td>

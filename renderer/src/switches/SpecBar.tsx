@@ -10,7 +10,17 @@ export function SpecBar({ yaml, onYaml }: { yaml: boolean; onYaml(on: boolean): 
   const [creating, setCreating] = useState(false);
   const b = s.base.data;
   const steps = s.plan?.steps.length ?? 0;
-  const source = !b ? 'Loading…' : b.source === 'history' ? `Version ${b.version} applied` : 'Not applied yet';
+  const phase = s.run?.phase;
+  const source =
+    phase === 'trial'
+      ? 'Applied, waiting for you to keep it'
+      : phase && phase !== 'finished'
+        ? 'Applying…'
+        : !b
+          ? 'Loading…'
+          : b.source === 'history'
+            ? `Version ${b.version} applied`
+            : 'Not applied yet';
   const sourceTitle =
     b?.source === 'host'
       ? 'No version of this spec was applied from here; it shows what the spec owns on the host now.'
@@ -43,13 +53,16 @@ export function SpecBar({ yaml, onYaml }: { yaml: boolean; onYaml(on: boolean): 
         <span className="muted spec-bar__source" title={sourceTitle}>
           {source}
         </span>
-        {s.dirty && <span className="state-pill state-pill--pending">Edited, not applied</span>}
+        {s.dirty && (!phase || phase === 'finished') && (
+          <span className="state-pill state-pill--pending">Edited, not applied</span>
+        )}
       </div>
       <div className="spec-bar__actions">
         {s.dirty && (
           <button
             type="button"
             className="button button--small"
+            data-testid="discard-edits"
             onClick={s.discard}
             title="Forget the edits; go back to the spec as last applied"
           >

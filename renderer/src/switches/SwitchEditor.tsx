@@ -47,7 +47,7 @@ export function SwitchEditor({
         <div className="switch-editor__title">
           <h2 id="switch-editor-title">{sw.name || 'Unnamed switch'}</h2>
           <div className="switch-editor__meta">
-            {isOvs ? 'Open vSwitch' : 'Linux bridge'} ·{' '}
+            <span>{isOvs ? 'Open vSwitch' : 'Linux bridge'}</span>
             <span className={`state-pill state-pill--${host.tone}`}>
               {host.tone === 'new' ? 'Not on the host yet' : host.text}
             </span>

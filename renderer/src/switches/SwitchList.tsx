@@ -1,5 +1,5 @@
 import type { KeyboardEvent } from 'react';
-import { CircleAlert, Plus, Undo2 } from 'lucide-react';
+import { CircleAlert, Network, Plus, Undo2 } from 'lucide-react';
 import type { HostState } from '../../../shared/model/host-state';
 import type { Plan } from '../../../shared/plan/operations';
 import type { SpecIssue } from '../../../shared/spec/validate';
@@ -77,7 +77,9 @@ export function SwitchList({
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">Type</th>
+              <th scope="col" className="col-type">
+                Type
+              </th>
               <th scope="col" className="col-uplinks">
                 Uplinks
               </th>
@@ -104,7 +106,12 @@ export function SwitchList({
                   onClick={() => onSelect(index)}
                   onKeyDown={(e) => onKey(e, index)}
                 >
-                  <td className="switch-row__name">
+                  <td className="switch-row__name" title={sw.name}>
+                    <Network
+                      size={14}
+                      className={`switch-row__icon ${(sw.type ?? 'linux') === 'ovs' ? 'kind-ovs-bridge' : 'kind-bridge'}`}
+                      aria-label={(sw.type ?? 'linux') === 'ovs' ? 'Open vSwitch' : 'Linux bridge'}
+                    />
                     {sw.name || <em className="muted">unnamed</em>}
                     {bad > 0 && (
                       <span className="switch-row__bad" title={`${bad} problem${bad === 1 ? '' : 's'}`}>
@@ -112,7 +119,7 @@ export function SwitchList({
                       </span>
                     )}
                   </td>
-                  <td title={(sw.type ?? 'linux') === 'ovs' ? 'Open vSwitch' : 'Linux bridge'}>
+                  <td className="col-type" title={(sw.type ?? 'linux') === 'ovs' ? 'Open vSwitch' : 'Linux bridge'}>
                     {(sw.type ?? 'linux') === 'ovs' ? 'OVS' : 'Linux'}
                   </td>
                   <td className="switch-row__uplinks col-uplinks" title={uplinks.join(', ')}>

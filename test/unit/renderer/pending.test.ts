@@ -58,7 +58,9 @@ describe('pendingGraph', () => {
     const g = pendingGraph(p, graph);
     expect(sorted(g.marks)).toEqual({ [id('br-lan')]: 'add', [id('enp4s0')]: 'change' });
     expect(g.ghostNodes).toEqual([expect.objectContaining({ id: id('br-lan'), kind: 'bridge', label: 'br-lan' })]);
-    expect(g.ghostEdges).toEqual([{ id: `member:${id('enp4s0')}->${id('br-lan')}`, source: id('enp4s0'), target: id('br-lan'), kind: 'member' }]);
+    expect(g.ghostEdges).toEqual([
+      { id: `member:${id('enp4s0')}->${id('br-lan')}`, source: id('enp4s0'), target: id('br-lan'), kind: 'member' },
+    ]);
   });
 
   it('removing an owned switch marks it removed and its members changed, with no ghosts', () => {
@@ -97,7 +99,9 @@ describe('pendingGraph', () => {
     const sw = doc.switches?.find((s) => s.name === 'ovsbr0');
     if (!sw?.ports || !sw.portGroups) throw new Error('export lost ovsbr0');
     sw.portGroups.push({ name: 'v30', vlan: 30 });
-    sw.ports = sw.ports.filter((x) => x.name !== 'vm5-eth0').map((x) => (x.name === 'vm4-eth0' ? { ...x, portGroup: 'v30' } : x));
+    sw.ports = sw.ports
+      .filter((x) => x.name !== 'vm5-eth0')
+      .map((x) => (x.name === 'vm4-eth0' ? { ...x, portGroup: 'v30' } : x));
     sw.ports.push({ name: 'gw2', internal: true, portGroup: 'v30' });
     const g = pendingGraph(planFor(state, spec({ name: 'lab', switches: doc.switches })), buildGraph(state));
     expect(sorted(g.marks)).toEqual({
@@ -114,11 +118,18 @@ describe('pendingGraph', () => {
 
   it('a new OVS bridge draws its own device as the bridge node, and a NIC that becomes its port leaves its old node', () => {
     const state = labState();
-    const p = planFor(state, spec({ switches: [{ name: 'ovs-new', type: 'ovs', uplinks: ['enp4s0'], addresses: ['10.8.0.1/24'] }] }));
+    const p = planFor(
+      state,
+      spec({ switches: [{ name: 'ovs-new', type: 'ovs', uplinks: ['enp4s0'], addresses: ['10.8.0.1/24'] }] }),
+    );
     // `ip link set ovs-new up` and the address go to the OVS bridge node, never to a stray link:... id.
     expect(p.steps.some((s) => s.op.op === 'link.set.state' && s.op.name === 'ovs-new')).toBe(true);
     const g = pendingGraph(p, buildGraph(state));
-    expect(sorted(g.marks)).toEqual({ 'ovs:ovs-new': 'add', 'ovsport:ovs-new:enp4s0': 'add', [id('enp4s0')]: 'change' });
+    expect(sorted(g.marks)).toEqual({
+      'ovs:ovs-new': 'add',
+      'ovsport:ovs-new:enp4s0': 'add',
+      [id('enp4s0')]: 'change',
+    });
     expect(g.ghostNodes.map((n) => n.id).sort()).toEqual(['ovs:ovs-new', 'ovsport:ovs-new:enp4s0']);
   });
 
@@ -140,7 +151,14 @@ describe('pendingGraph', () => {
   it('a link deleted and created again (a replaced overlay) reads as a change, and unknown nodes are not marked', () => {
     const state = labState();
     const graph = buildGraph(state);
-    const step = (index: number, op: Operation) => ({ index, op, inverse: [], description: op.op, object: 'overlay vx100', argv: [] });
+    const step = (index: number, op: Operation) => ({
+      index,
+      op,
+      inverse: [],
+      description: op.op,
+      object: 'overlay vx100',
+      argv: [],
+    });
     const p = {
       target: { netns: LAB },
       steps: [
