@@ -100,8 +100,8 @@ describe.skipIf(skip)('apply: fault injection, crash recovery and the trial', ()
         const r = await runHelper(applyRequest(plan), { stateDir: sb.stateDir, faultAt: k });
         const tag = `fault at step ${k} (${plan.steps[k]!.description})`;
         expect(r.code, `${tag}: ${r.stderr} ${JSON.stringify(r.events.filter((e) => e.type !== 'step'))}`).toBe(HELPER_EXIT.failedRolledBack);
-        expect(r.events.find((e) => e.type === 'step' && e.status === 'failed'), tag).toMatchObject({ index: k });
-        expect(r.events.find((e) => e.type === 'rolledback'), tag).toMatchObject({ clean: true });
+        expect(r.events.find((e) => e.type === 'step' && e.status === 'failed'), `${tag}: ${r.stderr} ${JSON.stringify(r.events.filter((e) => e.type !== 'step'))}`).toMatchObject({ index: k });
+        expect(r.events.find((e) => e.type === 'rolledback'), `${tag}: ${r.stderr} ${JSON.stringify(r.events.filter((e) => e.type !== 'step'))}`).toMatchObject({ clean: true });
         expect(await snapshot(target), tag).toEqual(before);
         expect(sb.journals(), tag).toEqual([]);
       }
