@@ -4,9 +4,51 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { networkSpecSchema } from '../../../shared/spec/schema';
 import { zodPath } from '../../../shared/spec/validate';
-import { vmNetworkSections, vmNetworkSectionsSchema } from '../../../shared/spec/vm-networks';
-import { labNat, type SectionsInput } from './support';
+import { validateVmNetworks, vmNetworkSections, vmNetworkSectionsSchema } from '../../../shared/spec/vm-networks';
+import { host as workstation, labNat, type SectionsInput } from './support';
+
+/** The YAML of issue 5, with the switch its dhcp and VM NICs need. */
+const ISSUE_5_YAML = `
+apiVersion: novanet/v1
+kind: HostNetwork
+metadata: { name: ws }
+switches:
+  - name: br-lan
+    addresses: [10.10.0.1/24]
+    vlanFiltering: true
+    portGroups: [{ name: servers, vlan: 10 }]
+networks:
+  - name: lab-nat
+    mode: nat
+    bridge: virbr-lab
+    ipv4:
+      address: 192.168.150.1/24
+      dhcp:
+        ranges: [{ start: 192.168.150.100, end: 192.168.150.199, leaseTime: 1h }]
+        hosts: [{ mac: "52:54:00:00:00:10", name: web, ip: 192.168.150.10 }]
+    dns: { domain: lab.internal }
+    autostart: true
+vms:
+  - name: web01
+    nics:
+      - { mac: "52:54:00:aa:bb:cc", network: lab-nat, model: virtio }
+      - { mac: "52:54:00:aa:bb:cd", switch: br-lan, portGroup: servers }
+dhcp:
+  - name: lan-dhcp
+    interface: br-lan
+    ranges: [{ start: 10.10.0.100, end: 10.10.0.150, leaseTime: 1h }]
+    hosts: [{ mac: "02:00:00:00:00:42", name: c2, ip: 10.10.0.42 }]
+    options: { router: 10.10.0.1, dns: [10.10.0.1] }
+nat:
+  - name: lan-out
+    sources: [10.10.0.0/24]
+    outInterface: enp3s0
+    portForwards:
+      - { protocol: tcp, port: 8080, to: "10.10.0.42:80" }
+`;
 
 function issues(input: SectionsInput | Record<string, unknown>): { path: string; message: string }[] {
   const r = vmNetworkSectionsSchema.safeParse(input);
@@ -64,6 +106,16 @@ describe('the example of issue 5', () => {
     expect(vmNetworkSectionsSchema.parse({})).toEqual({ networks: [], vms: [], dhcp: [], nat: [] });
     const merged = z.object({ other: z.string(), ...vmNetworkSections }).strict();
     expect(merged.parse({ other: 'x' }).nat).toEqual([]);
+  });
+  it('spreads into the NetworkSpec schema: the YAML of issue 5 parses and validates as a whole', () => {
+    // What schema.ts will do: z.object({ ...existing, ...vmNetworkSections }).strict(); extend() is the same here.
+    const merged = networkSpecSchema.extend(vmNetworkSections);
+    const spec = merged.parse(parseYaml(ISSUE_5_YAML));
+    expect(spec.networks[0]?.name).toBe('lab-nat');
+    expect(validateVmNetworks(spec, workstation())).toEqual([]);
+    expect(Object.keys((z.toJSONSchema(merged, { io: 'input' }) as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(['switches', 'networks', 'vms', 'dhcp', 'nat']),
+    );
   });
   it('gives a JSON Schema for the input side (novanet schema)', () => {
     const js = z.toJSONSchema(vmNetworkSectionsSchema, { io: 'input' }) as { properties: Record<string, unknown> };
