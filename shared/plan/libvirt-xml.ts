@@ -15,6 +15,7 @@ import {
   dhcpHostSchema,
   dhcpRangeSchema,
   networkModes,
+  type DhcpHostSpec,
   type DhcpRangeSpec,
   type LibvirtNetworkSpec,
   type NetworkMode,
@@ -139,6 +140,22 @@ function leaseXml(t: string | undefined): X | undefined {
   return { '@expiry': m[1], '@unit': LEASE_UNITS[m[2] ?? ''] };
 }
 
+const rangeXml = (r: DhcpRangeSpec): X => compact({ '@start': r.start, '@end': r.end, lease: leaseXml(r.leaseTime) });
+const hostXml = (h: DhcpHostSpec): X => compact({ '@mac': h.mac, '@name': h.name, '@ip': h.ip });
+
+/**
+ * One `<host>` for `virsh net-update NET add-last|modify|delete ip-dhcp-host XML --live --config`: reservations
+ * change without restarting the network (libvirt updates its dnsmasq), which a redefinition would not do live.
+ */
+export function buildDhcpHostXml(input: DhcpHostSpec): string {
+  return (xmlBuilder.build({ host: hostXml(checked(dhcpHostSchema, input, 'host')) }) as string).trim();
+}
+
+/** One `<range>` for `virsh net-update NET add-last|delete ip-dhcp-range XML --live --config`. */
+export function buildDhcpRangeXml(input: DhcpRangeSpec): string {
+  return (xmlBuilder.build({ range: rangeXml(checked(dhcpRangeSchema, input, 'range')) }) as string).trim();
+}
+
 export function buildNetworkXml(input: NetworkXmlModel): string {
   const m = checked(modelSchema, input, 'network');
   const net: X = { name: m.name };
@@ -161,12 +178,7 @@ export function buildNetworkXml(input: NetworkXmlModel): string {
     const ip: X = { '@address': intToIp(c.address), '@prefix': String(c.prefix) };
     const d = m.ipv4.dhcp;
     if (d && (d.ranges.length || d.hosts.length)) {
-      ip.dhcp = {
-        range: d.ranges.map((r: DhcpRangeSpec) =>
-          compact({ '@start': r.start, '@end': r.end, lease: leaseXml(r.leaseTime) }),
-        ),
-        host: d.hosts.map((h) => compact({ '@mac': h.mac, '@name': h.name, '@ip': h.ip })),
-      };
+      ip.dhcp = { range: d.ranges.map(rangeXml), host: d.hosts.map(hostXml) };
     }
     net.ip = ip;
   }

@@ -19,7 +19,14 @@ import {
   parseDomainInterfaces,
   parseNicMetadata,
 } from '../../shared/plan/libvirt-interface-xml';
-import { buildNetworkXml, networkXmlModel, parseNetworkXml, type NetworkXmlModel } from '../../shared/plan/libvirt-xml';
+import {
+  buildDhcpHostXml,
+  buildDhcpRangeXml,
+  buildNetworkXml,
+  networkXmlModel,
+  parseNetworkXml,
+  type NetworkXmlModel,
+} from '../../shared/plan/libvirt-xml';
 import { buildNftScript, natRulesModel, NFT_REMOVE_SCRIPT, parseNftTable } from '../../shared/plan/nft-ruleset';
 import { NOVANET_XMLNS } from '../../shared/plan/xml-common';
 import { switchSchema } from '../../shared/spec/schema';
@@ -269,6 +276,20 @@ describe.skipIf(skip)('libvirt: networks of every mode, a domain interface and i
     virsh('metadata', dom, NOVANET_XMLNS, '--key', 'novanet', '--set', buildNicMetadata(owner, records), '--config');
     expect(parseNicMetadata(virsh('dumpxml', dom, '--inactive'))).toEqual({ owner, nics: records });
     expect(parseNicMetadata(virsh('metadata', dom, NOVANET_XMLNS, '--config'))).toEqual({ owner, nics: records });
+  });
+
+  it('net-update adds and removes a reservation and a range in the definition', () => {
+    const net = `${P}nat`;
+    const host = { mac: '52:54:00:00:00:12', name: 'db', ip: '192.168.231.12' };
+    const range = { start: '192.168.231.200', end: '192.168.231.209', leaseTime: '2m' };
+    virsh('net-update', net, 'add-last', 'ip-dhcp-host', buildDhcpHostXml(host), '--config');
+    virsh('net-update', net, 'add-last', 'ip-dhcp-range', buildDhcpRangeXml(range), '--config');
+    const dhcp = parseNetworkXml(virsh('net-dumpxml', net, '--inactive')).ipv4?.dhcp;
+    expect(dhcp?.hosts.at(-1)).toEqual(host);
+    expect(dhcp?.ranges.at(-1)).toEqual(range);
+    virsh('net-update', net, 'delete', 'ip-dhcp-host', buildDhcpHostXml(host), '--config');
+    virsh('net-update', net, 'delete', 'ip-dhcp-range', buildDhcpRangeXml(range), '--config');
+    expect(parseNetworkXml(virsh('net-dumpxml', net, '--inactive'))).toEqual(models[0]);
   });
 
   it('net-undefine removes every test network', () => {

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  buildDhcpHostXml,
+  buildDhcpRangeXml,
   buildNetworkXml,
   networkXmlModel,
   parseNetworkXml,
@@ -135,6 +137,26 @@ describe('escaping and refusing', () => {
       expect(e).toBeInstanceOf(ConfigValueError);
       expect((e as ConfigValueError).field).toBe(field);
     }
+  });
+});
+
+describe('net-update elements (reservations changed live)', () => {
+  it('one <host> or <range>, canonical and checked', () => {
+    expect(buildDhcpHostXml({ mac: '52:54:00:AA:00:10', name: 'web', ip: '192.168.150.10' })).toBe(
+      '<host mac="52:54:00:aa:00:10" name="web" ip="192.168.150.10"/>',
+    );
+    expect(buildDhcpHostXml({ mac: '52:54:00:aa:00:11', ip: '192.168.150.11' })).toBe(
+      '<host mac="52:54:00:aa:00:11" ip="192.168.150.11"/>',
+    );
+    expect(buildDhcpRangeXml({ start: '192.168.150.100', end: '192.168.150.199', leaseTime: '30m' })).toBe(
+      '<range start="192.168.150.100" end="192.168.150.199">\n  <lease expiry="30" unit="minutes"/>\n</range>',
+    );
+    expect(() =>
+      buildDhcpHostXml({ mac: '52:54:00:aa:00:10', name: 'a"/><host mac="x', ip: '192.168.150.10' }),
+    ).toThrow(/host\.name/);
+    expect(() => buildDhcpRangeXml({ start: '192.168.150.100', end: '192.168.150.199', leaseTime: '1x' })).toThrow(
+      /range\.leaseTime/,
+    );
   });
 });
 
