@@ -307,12 +307,16 @@ switches:
 
 describe('JSON Schema from the same zod schema', () => {
   it('is generated and closed (additionalProperties false) at the top and per switch', () => {
-    const js = z.toJSONSchema(networkSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
+    interface Js {
+      additionalProperties?: boolean;
+      properties: Record<string, Js & { items: Js; enum?: string[] }>;
+    }
+    const js = z.toJSONSchema(networkSpecSchema, { io: 'input', unrepresentable: 'any' }) as unknown as Js;
     expect(js.additionalProperties).toBe(false);
     expect(Object.keys(js.properties)).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'switches', 'vlans', 'overlays']));
-    const sw = js.properties.switches.items;
+    const sw = js.properties.switches!.items;
     expect(sw.additionalProperties).toBe(false);
-    expect(sw.properties.type.enum).toEqual(['linux', 'ovs']);
+    expect(sw.properties.type!.enum).toEqual(['linux', 'ovs']);
     expect(sw.properties.mtu).toMatchObject({ minimum: 68, maximum: 65535 });
   });
 });
