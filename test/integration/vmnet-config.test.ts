@@ -1,13 +1,14 @@
 /**
  * The generated VM-network configuration against the real tools: the nft script checks and loads in a throwaway
- * namespace (and leaves a foreign table there untouched), the dnsmasq config passes `dnsmasq --test`, and the
+ * namespace (and leaves a foreign table there untouched), the dnsmasq config passes `dnsmasq --test` and runs on a
+ * bridge in a namespace (DHCP only, `ss` from iproute2 shows the sockets), and the
  * libvirt XML of every mode is accepted by the real libvirtd and comes back from `net-dumpxml` as the same model;
  * domain interfaces and NovaNet's NIC metadata survive attach-device/update-device/metadata on a defined (never
  * started) domain. libvirt objects carry an `nntest-<pid>-` prefix and are removed in afterAll even on failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTool } from '../../electron/services/runner';
@@ -29,13 +30,13 @@ import {
 } from '../../shared/plan/libvirt-xml';
 import { buildNftScript, natRulesModel, NFT_REMOVE_SCRIPT, parseNftTable } from '../../shared/plan/nft-ruleset';
 import { NOVANET_XMLNS } from '../../shared/plan/xml-common';
-import { switchSchema } from '../../shared/spec/schema';
-import { vmNetworkSectionsSchema } from '../../shared/spec/vm-networks';
 import { skipSuite } from '../support/requirements';
+import { vmnetFixture } from '../support/vmnet-sections';
 
 const URI = 'qemu:///system';
 const PID = process.pid % 100000;
 const P = `nntest-${PID}-`;
+const { switches, sections } = vmnetFixture(P, PID);
 const skip = skipSuite('VM-network config with the real tools (integration)', {
   root: true,
   tools: ['ip', 'nft', 'dnsmasq', 'virsh', 'libvirtd'],
@@ -59,94 +60,6 @@ const file = (name: string, text: string) => {
   writeFileSync(p, text);
   return p;
 };
-
-const switches = [
-  switchSchema.parse({
-    name: 'nnt-lan',
-    addresses: ['10.77.0.1/24'],
-    vlanFiltering: true,
-    portGroups: [{ name: 'servers', vlan: 10 }, { name: 'plain' }],
-  }),
-  switchSchema.parse({
-    name: 'nnt-ovs',
-    type: 'ovs',
-    portGroups: [
-      { name: 'dmz', vlan: 30 },
-      { name: 'tr', trunk: [10, '20-21'] },
-    ],
-  }),
-];
-const sections = vmNetworkSectionsSchema.parse({
-  networks: [
-    {
-      name: `${P}nat`,
-      mode: 'nat',
-      bridge: `nn${PID}n`,
-      description: `R&D <lab> "nat" 'x'`,
-      ipv4: {
-        address: '192.168.231.1/24',
-        dhcp: {
-          ranges: [
-            { start: '192.168.231.100', end: '192.168.231.149', leaseTime: '1h' },
-            { start: '192.168.231.150', end: '192.168.231.159', leaseTime: '3600' },
-            { start: '192.168.231.160', end: '192.168.231.169', leaseTime: '45m' },
-            { start: '192.168.231.170', end: '192.168.231.179', leaseTime: 'infinite' },
-          ],
-          hosts: [
-            { mac: '52:54:00:00:00:10', name: 'web', ip: '192.168.231.10' },
-            { mac: '52:54:00:00:00:11', ip: '192.168.231.11' },
-          ],
-        },
-      },
-      dns: { domain: 'lab.internal' },
-    },
-    { name: `${P}route`, mode: 'route', bridge: `nn${PID}r`, ipv4: { address: '10.231.0.1/16' } },
-    {
-      name: `${P}open`,
-      mode: 'open',
-      bridge: `nn${PID}o`,
-      ipv4: { address: '10.232.0.1/24', dhcp: { ranges: [{ start: '10.232.0.10', end: '10.232.0.20' }] } },
-    },
-    { name: `${P}iso`, mode: 'isolated', bridge: `nn${PID}i` },
-    { name: `${P}lan`, mode: 'bridge', bridge: 'nnt-lan' },
-    { name: `${P}ovs`, mode: 'bridge', bridge: 'nnt-ovs' },
-  ],
-  vms: [
-    {
-      name: `${P}vm`,
-      nics: [
-        { mac: '52:54:00:7e:50:01', network: `${P}nat`, model: 'e1000e' },
-        { mac: '52:54:00:7e:50:02', switch: 'nnt-ovs', portGroup: 'dmz' },
-        { mac: '52:54:00:7e:50:03', switch: 'nnt-ovs', portGroup: 'tr' },
-        { mac: '52:54:00:7e:50:04', switch: 'nnt-lan', portGroup: 'servers' },
-      ],
-    },
-  ],
-  dhcp: [
-    {
-      name: 'lan-dhcp',
-      interface: 'nnt-lan',
-      ranges: [
-        { start: '10.77.0.100', end: '10.77.0.150', leaseTime: '1h' },
-        { start: '10.77.0.200', end: '10.77.0.210' },
-      ],
-      hosts: [{ mac: '02:00:00:00:00:42', name: 'c2', ip: '10.77.0.42' }],
-      options: { router: '10.77.0.1', dns: ['10.77.0.1', '192.0.2.53'] },
-    },
-  ],
-  nat: [
-    {
-      name: 'lan-out',
-      sources: ['10.77.0.0/24', '10.78.0.9/32'],
-      outInterface: 'eth-up',
-      portForwards: [
-        { protocol: 'tcp', port: 8080, to: '10.77.0.42:80' },
-        { protocol: 'udp', port: 5353, to: '10.77.0.42:53' },
-      ],
-    },
-    { name: 'lab', sources: ['192.168.231.0/24'], outInterface: 'eth-up' },
-  ],
-});
 
 describe.skipIf(skip)('nft: the NovaNet table in a throwaway namespace', () => {
   const ns = `${P}nft`;
@@ -187,13 +100,41 @@ describe.skipIf(skip)('nft: the NovaNet table in a throwaway namespace', () => {
 });
 
 describe.skipIf(skip)('dnsmasq: the standalone DHCP config', () => {
+  const ns = `${P}dhcp`;
+  const paths = skip
+    ? { leaseFile: '', pidFile: '' }
+    : { leaseFile: join(dir, 'lan-dhcp.leases'), pidFile: join(dir, 'lan-dhcp.pid') };
+  const conf = skip ? '' : file('lan-dhcp.conf', buildDnsmasqConf(sections.dhcp[0]!, paths));
+  const inNs = (name: string, ...args: string[]) => exec('ip', ['netns', 'exec', ns, tool(name), ...args]);
+  let pid = 0;
+
+  afterAll(() => {
+    if (pid) quietly(() => process.kill(pid, 'SIGTERM'));
+    quietly(() => exec('ip', ['netns', 'del', ns]));
+  });
+
   it('passes dnsmasq --test', () => {
-    const d = sections.dhcp[0]!;
-    const conf = file(
-      'lan-dhcp.conf',
-      buildDnsmasqConf(d, { leaseFile: join(dir, 'lan-dhcp.leases'), pidFile: join(dir, 'lan-dhcp.pid') }),
-    );
-    expect(exec('dnsmasq', ['--test', '-C', conf]) + '').toBe('');
+    expect(exec('dnsmasq', ['--test', '-C', conf])).toBe('');
+  });
+
+  it('runs on the switch in a namespace: DHCP on port 67, no DNS (port=0), lease and pid files written', async () => {
+    exec('ip', ['netns', 'add', ns]);
+    for (const args of [
+      ['link', 'set', 'lo', 'up'],
+      ['link', 'add', 'nnt-lan', 'type', 'bridge'],
+      ['addr', 'add', '10.77.0.1/24', 'dev', 'nnt-lan'],
+      ['link', 'set', 'nnt-lan', 'up'],
+    ]) {
+      inNs('ip', ...args);
+    }
+    inNs('dnsmasq', '-C', conf);
+    for (let i = 0; i < 50 && !existsSync(paths.pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    pid = Number(readFileSync(paths.pidFile, 'utf8').trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(existsSync(paths.leaseFile)).toBe(true);
+    const udp = inNs('ss', '-H', '-lunp');
+    expect(udp).toMatch(/:67\b.*dnsmasq/);
+    expect(udp).not.toMatch(/:53\b/);
   });
 });
 
