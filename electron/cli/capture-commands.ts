@@ -158,7 +158,8 @@ export function addCaptureCommands(program: Command): void {
       if (opts.wait) {
         const manager = new CaptureManager({ owner: 'cli' });
         const session = await manager.start(input, CLI_FIELDS);
-        if (!opts.json) process.stderr.write(`Capturing on ${input.interface}${target.netns ? ` in ${target.netns}` : ''} as ${session.id}; Ctrl-C to stop\n`);
+        // On stderr even with --json: stdout stays one JSON document, and a caller can tell the capture listens.
+        process.stderr.write(`Capturing on ${input.interface}${target.netns ? ` in ${target.netns}` : ''} as ${session.id}; Ctrl-C to stop\n`);
         const info = await runHere(session);
         process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : summary(info));
         if (info.state === 'failed') process.exitCode = 1;

@@ -54,6 +54,7 @@ export class CaptureSession {
   private failure: string | undefined;
   private helperError: string | undefined;
   private rawStderr: string[] = [];
+  private textOut: string | undefined;
   private timers: NodeJS.Timeout[] = [];
   private dirty = true;
   private markStarted!: () => void;
@@ -104,7 +105,7 @@ export class CaptureSession {
       snaplen: plan.snaplen,
       ...(plan.count !== undefined ? { count: plan.count } : {}),
     };
-    const helper = helperCommand();
+    const helper = helperCommand('capture');
     // Run directly (root), the helper gets its own session so a terminal's Ctrl-C does not kill it before it
     // reports tcpdump's counters; through pkexec it must keep the terminal for the password prompt.
     this.convo = converseBinary(helper, (chunk) => this.onData(chunk), (line) => this.onLine(line), { ownSession: helper[0] !== 'pkexec' });
@@ -119,6 +120,14 @@ export class CaptureSession {
 
   private onData(chunk: Buffer): void {
     if (this.failure) return;
+    // The helper reports a refused request (bad JSON, a verb its name does not allow) on stdout, before any pcap.
+    if (this.textOut !== undefined || (!this.parser.header && this.parser.leftover === 0 && chunk[0] === 0x7b)) {
+      this.textOut = (this.textOut ?? '') + chunk.toString('utf8');
+      const lines = this.textOut.split('\n');
+      this.textOut = lines.pop() ?? '';
+      for (const l of lines) if (l.trim()) this.onLine(l);
+      return;
+    }
     try {
       const batch = this.parser.push(chunk);
       if (!this.writer && this.parser.header) {
@@ -128,6 +137,7 @@ export class CaptureSession {
           ...(rotateCount !== undefined ? { maxFiles: rotateCount } : {}),
         });
         this.info.linkType = this.parser.header.linkType;
+        this.running();
       }
       if (batch.offsets.length < 2 || !this.writer) return;
       const before = this.writer.packets;
@@ -167,18 +177,28 @@ export class CaptureSession {
       if (this.rawStderr.length < 20) this.rawStderr.push(line.trim());
       return;
     }
-    if (e.type === 'capture-started' && this.info.state === 'starting') {
-      this.t0 = Date.now();
-      this.info.startedAt = new Date().toISOString();
-      this.setState('running');
-      if (this.plan.durationSeconds !== undefined) this.timers.push(setTimeout(() => this.stop('duration'), this.plan.durationSeconds * 1000));
-      this.timers.push(setInterval(() => this.tick(), PROGRESS_MS));
-      this.markStarted();
+    if (e.type === 'capture-started') {
+      this.running();
     } else if (e.type === 'capture-ended') {
       Object.assign(this.info, { captured: e.captured, received: e.received, dropped: e.dropped });
     } else if (e.type === 'error') {
       this.helperError = e.message;
     }
+  }
+
+  /**
+   * tcpdump listens: the helper says so (capture-started), or the pcap header arrives, which tcpdump writes only
+   * once the capture is active and filtered. The header alone is enough because the helper can miss tcpdump's
+   * "listening on" line when it arrives split over several writes.
+   */
+  private running(): void {
+    if (this.info.state !== 'starting' || this.stopReason) return;
+    this.t0 = Date.now();
+    this.info.startedAt = new Date().toISOString();
+    this.setState('running');
+    if (this.plan.durationSeconds !== undefined) this.timers.push(setTimeout(() => this.stop('duration'), this.plan.durationSeconds * 1000));
+    this.timers.push(setInterval(() => this.tick(), PROGRESS_MS));
+    this.markStarted();
   }
 
   private tick(): void {
