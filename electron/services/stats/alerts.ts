@@ -54,6 +54,27 @@ interface Band {
   out: number;
 }
 
+/** The conditions of one interface, in this order; ids and state are made once per interface, not per tick. */
+const CONDS = [
+  { kind: 'bandwidth', severity: 'warning' },
+  { kind: 'errors', severity: 'critical' },
+  { kind: 'drops', severity: 'warning' },
+  { kind: 'anomaly', dir: 'rx', severity: 'warning' },
+  { kind: 'anomaly', dir: 'tx', severity: 'warning' },
+  { kind: 'link-down', severity: 'critical' },
+] as const satisfies readonly { kind: AlertKind; dir?: 'rx' | 'tx'; severity: Alert['severity'] }[];
+const LINK_DOWN = 5;
+
+interface IfState {
+  ifname: string;
+  rule: Effective | undefined;
+  ids: string[];
+  conds: (CondState | undefined)[];
+  bands: (Band | undefined)[];
+  wasUp: boolean;
+  active: number;
+}
+
 const RECENT = 500;
 
 export function globMatch(pattern: string, name: string): boolean {
@@ -64,10 +85,7 @@ export function globMatch(pattern: string, name: string): boolean {
 
 export class AlertEngine {
   private rules: AlertRule[];
-  private effective = new Map<string, Effective>();
-  private conds = new Map<string, CondState>();
-  private bands = new Map<string, Band>();
-  private wasUp = new Set<string>();
+  private ifs = new Map<string, IfState>();
   private readonly history: AlertEvent[] = [];
 
   constructor(rules: AlertRule[]) {
@@ -76,7 +94,7 @@ export class AlertEngine {
 
   setRules(rules: AlertRule[]): void {
     this.rules = rules;
-    this.effective.clear();
+    for (const st of this.ifs.values()) st.rule = undefined;
   }
 
   getRules(): AlertRule[] {
@@ -85,74 +103,91 @@ export class AlertEngine {
 
   /** All rules whose pattern matches, merged in order: a later rule overrides the fields it sets. */
   rulesFor(ifname: string): Effective {
-    let e = this.effective.get(ifname);
-    if (!e) {
-      e = { holdS: 5 };
-      for (const r of this.rules) {
-        if (!globMatch(r.interface, ifname)) continue;
-        const { interface: _i, anomaly, ...rest } = r;
-        Object.assign(e, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
-        if (anomaly) e.anomaly = { enabled: anomaly.enabled ?? true, k: anomaly.k ?? 6, windowMin: anomaly.windowMin ?? 15, floorBps: anomaly.floorBps ?? 1e6 };
-      }
-      this.effective.set(ifname, e);
+    const e: Effective = { holdS: 5 };
+    for (const r of this.rules) {
+      if (!globMatch(r.interface, ifname)) continue;
+      const { interface: _i, anomaly, ...rest } = r;
+      Object.assign(e, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+      if (anomaly) e.anomaly = { enabled: anomaly.enabled ?? true, k: anomaly.k ?? 6, windowMin: anomaly.windowMin ?? 15, floorBps: anomaly.floorBps ?? 1e6 };
     }
     return e;
   }
 
+  private state(ifname: string): IfState {
+    let st = this.ifs.get(ifname);
+    if (!st) {
+      const key = interfaceKey(ifname);
+      st = { ifname, rule: undefined, ids: CONDS.map((c) => `${key}|${c.kind}${'dir' in c ? `|${c.dir}` : ''}`), conds: [], bands: [], wasUp: false, active: 0 };
+      this.ifs.set(ifname, st);
+    }
+    st.rule ??= this.rulesFor(ifname);
+    return st;
+  }
+
   evaluate(input: AlertInput): AlertEvent[] {
     const events: AlertEvent[] = [];
-    const seen = new Set<string>();
+    const now = input.at;
     for (const [ifname, r] of input.rates) {
-      seen.add(ifname);
-      const rule = this.rulesFor(ifname);
+      const st = this.state(ifname);
+      const rule = st.rule as Effective;
       const hold = rule.holdS * 1000;
-      const step = (kind: AlertKind, cond: boolean, value: number, threshold: number, message: () => string, dir?: 'rx' | 'tx', severity: Alert['severity'] = 'warning') =>
-        this.step(events, input.at, hold, { ifname, kind, dir, cond, value, threshold, message, severity });
-
       const speed = input.speeds?.get(ifname);
-      const limits = [rule.bandwidthPct && speed ? (rule.bandwidthPct / 100) * speed : Infinity, rule.bandwidthBps ?? Infinity];
-      const limit = Math.min(...limits);
-      const peak = Math.max(r.rxBps, r.txBps);
-      const dirName = r.rxBps >= r.txBps ? 'received' : 'sent';
-      step('bandwidth', peak > limit, peak, limit, () =>
-        `${ifname}: ${formatBitRate(peak)} ${dirName}, over ${limit === limits[0] && speed ? `${rule.bandwidthPct}% of ${formatBitRate(speed)}` : formatBitRate(limit)}`,
-      );
+      const pctLimit = rule.bandwidthPct && speed ? (rule.bandwidthPct / 100) * speed : Infinity;
+      const limit = Math.min(pctLimit, rule.bandwidthBps ?? Infinity);
+      const peak = r.rxBps > r.txBps ? r.rxBps : r.txBps;
       const errors = r.rxErrors + r.txErrors;
-      step('errors', rule.errorsPerS !== undefined && errors > rule.errorsPerS, errors, rule.errorsPerS ?? 0, () => `${ifname}: ${errors.toFixed(1)} errors/s (rx ${r.rxErrors.toFixed(1)}, tx ${r.txErrors.toFixed(1)})`, undefined, 'critical');
       const drops = r.rxDrops + r.txDrops;
-      step('drops', rule.dropsPerS !== undefined && drops > rule.dropsPerS, drops, rule.dropsPerS ?? 0, () => `${ifname}: ${drops.toFixed(1)} drops/s (rx ${r.rxDrops.toFixed(1)}, tx ${r.txDrops.toFixed(1)})`);
-
-      for (const dir of ['rx', 'tx'] as const) {
-        const x = dir === 'rx' ? r.rxBps : r.txBps;
-        const a = rule.anomaly;
-        const out = a?.enabled ? this.outOfBand(`${ifname}|${dir}`, x, input.intervalS, a) : undefined;
-        step('anomaly', !!out, x, out?.mean ?? 0, () => `${ifname}: ${formatBitRate(x)} ${dir === 'rx' ? 'received' : 'sent'}, far outside its recent ${formatBitRate(out?.low ?? 0)} – ${formatBitRate(out?.high ?? 0)}`, dir);
+      // Most interfaces have no condition and no alert: no closure, no call (this runs 1000 times a tick).
+      const bw = peak > limit;
+      if (bw || st.conds[0]) {
+        this.step(events, now, hold, st, 0, bw, peak, limit, () =>
+          `${ifname}: ${formatBitRate(peak)} ${r.rxBps >= r.txBps ? 'received' : 'sent'}, over ${limit === pctLimit && speed ? `${rule.bandwidthPct}% of ${formatBitRate(speed)}` : formatBitRate(limit)}`,
+        );
+      }
+      const errs = rule.errorsPerS !== undefined && errors > rule.errorsPerS;
+      if (errs || st.conds[1]) this.step(events, now, hold, st, 1, errs, errors, rule.errorsPerS ?? 0, () => `${ifname}: ${errors.toFixed(1)} errors/s (rx ${r.rxErrors.toFixed(1)}, tx ${r.txErrors.toFixed(1)})`);
+      const drp = rule.dropsPerS !== undefined && drops > rule.dropsPerS;
+      if (drp || st.conds[2]) this.step(events, now, hold, st, 2, drp, drops, rule.dropsPerS ?? 0, () => `${ifname}: ${drops.toFixed(1)} drops/s (rx ${r.rxDrops.toFixed(1)}, tx ${r.txDrops.toFixed(1)})`);
+      const a = rule.anomaly;
+      if (a?.enabled) {
+        for (let d = 0; d < 2; d++) {
+          const x = d === 0 ? r.rxBps : r.txBps;
+          const out = this.outOfBand(st, d, x, input.intervalS, a);
+          if (out || st.conds[3 + d]) {
+            this.step(events, now, hold, st, 3 + d, !!out, x, out?.mean ?? 0, () => `${ifname}: ${formatBitRate(x)} ${d === 0 ? 'received' : 'sent'}, far outside its recent ${formatBitRate(out?.low ?? 0)} – ${formatBitRate(out?.high ?? 0)}`);
+          }
+        }
       }
     }
     for (const [ifname, l] of input.links ?? []) {
+      const st = this.state(ifname);
       const up = l.operState === 'up' || l.operState === 'unknown';
-      if (up) this.wasUp.add(ifname);
-      const rule = this.rulesFor(ifname);
-      const down = !!rule.linkDown && l.adminUp && !up && this.wasUp.has(ifname);
-      this.step(events, input.at, 0, { ifname, kind: 'link-down', cond: down, value: down ? 1 : 0, threshold: 1, message: () => `${ifname}: link down (${l.operState})`, severity: 'critical' });
-      if (!l.adminUp) this.wasUp.delete(ifname);
+      if (up) st.wasUp = true;
+      const down = !!st.rule?.linkDown && l.adminUp && !up && st.wasUp;
+      if (down || st.conds[LINK_DOWN]) this.step(events, now, 0, st, LINK_DOWN, down, down ? 1 : 0, 1, () => `${ifname}: link down (${l.operState})`);
+      if (!l.adminUp) st.wasUp = false;
     }
     // An interface that is gone has nothing left to alert about.
-    for (const [id, st] of this.conds) {
-      const here = input.present ? input.present.has(st.active?.ifname ?? '') : seen.has(st.active?.ifname ?? '') || input.links?.has(st.active?.ifname ?? '');
-      if (!st.active || here) continue;
-      this.conds.delete(id);
-      events.push(this.record({ type: 'cleared', at: new Date(input.at).toISOString(), alert: { ...st.active, message: `${st.active.ifname}: interface removed` } }));
+    for (const st of this.ifs.values()) {
+      if (st.active === 0) continue;
+      const here = input.present ? input.present.has(st.ifname) : input.rates.has(st.ifname) || input.links?.has(st.ifname);
+      if (here) continue;
+      for (const [i, c] of st.conds.entries()) {
+        if (!c?.active) continue;
+        events.push(this.record({ type: 'cleared', at: new Date(now).toISOString(), alert: { ...c.active, message: `${st.ifname}: interface removed` } }));
+        st.conds[i] = undefined;
+      }
+      st.active = 0;
     }
     return events;
   }
 
-  private outOfBand(id: string, x: number, intervalS: number, a: NonNullable<Effective['anomaly']>): { mean: number; low: number; high: number } | undefined {
+  private outOfBand(st: IfState, d: number, x: number, intervalS: number, a: NonNullable<Effective['anomaly']>): { mean: number; low: number; high: number } | undefined {
     const n = Math.max(2, (a.windowMin * 60) / intervalS);
     const alpha = 2 / (n + 1);
-    const b = this.bands.get(id);
+    const b = st.bands[d];
     if (!b) {
-      this.bands.set(id, { mean: x, variance: 0, n: 1, out: 0 });
+      st.bands[d] = { mean: x, variance: 0, n: 1, out: 0 };
       return undefined;
     }
     const width = Math.max(a.k * Math.sqrt(b.variance), a.floorBps);
@@ -175,50 +210,46 @@ export class AlertEngine {
     return undefined;
   }
 
-  private step(
-    events: AlertEvent[],
-    now: number,
-    holdMs: number,
-    c: { ifname: string; kind: AlertKind; dir?: 'rx' | 'tx'; cond: boolean; value: number; threshold: number; message: () => string; severity: Alert['severity'] },
-  ): void {
-    const id = `${interfaceKey(c.ifname)}|${c.kind}${c.dir ? `|${c.dir}` : ''}`;
-    let st = this.conds.get(id);
-    if (!st) {
-      if (!c.cond) return;
-      this.conds.set(id, (st = {}));
+  private step(events: AlertEvent[], now: number, holdMs: number, st: IfState, i: number, cond: boolean, value: number, threshold: number, message: () => string): void {
+    let c = st.conds[i];
+    if (!c) {
+      if (!cond) return;
+      st.conds[i] = c = {};
     }
-    const iso = new Date(now).toISOString();
-    if (c.cond) {
-      st.clearSince = undefined;
-      st.since ??= now;
-      if (st.active) {
-        st.active = { ...st.active, value: c.value, threshold: c.threshold, message: c.message() };
-      } else if (now - st.since >= holdMs) {
-        st.active = {
-          id,
-          key: interfaceKey(c.ifname),
-          ifname: c.ifname,
-          kind: c.kind,
-          ...(c.dir ? { direction: c.dir } : {}),
-          severity: c.severity,
-          message: c.message(),
-          since: new Date(st.since).toISOString(),
-          value: c.value,
-          threshold: c.threshold,
+    const spec = CONDS[i]!;
+    if (cond) {
+      c.clearSince = undefined;
+      c.since ??= now;
+      if (c.active) {
+        c.active = { ...c.active, value, threshold, message: message() };
+      } else if (now - c.since >= holdMs) {
+        c.active = {
+          id: st.ids[i] as string,
+          key: interfaceKey(st.ifname),
+          ifname: st.ifname,
+          kind: spec.kind,
+          ...('dir' in spec ? { direction: spec.dir } : {}),
+          severity: spec.severity,
+          message: message(),
+          since: new Date(c.since).toISOString(),
+          value,
+          threshold,
         };
-        events.push(this.record({ type: 'raised', at: iso, alert: st.active }));
+        st.active++;
+        events.push(this.record({ type: 'raised', at: new Date(now).toISOString(), alert: c.active }));
       }
       return;
     }
-    st.since = undefined;
-    if (!st.active) {
-      this.conds.delete(id);
+    c.since = undefined;
+    if (!c.active) {
+      st.conds[i] = undefined;
       return;
     }
-    st.clearSince ??= now;
-    if (now - st.clearSince >= holdMs) {
-      events.push(this.record({ type: 'cleared', at: iso, alert: { ...st.active, value: c.value } }));
-      this.conds.delete(id);
+    c.clearSince ??= now;
+    if (now - c.clearSince >= holdMs) {
+      events.push(this.record({ type: 'cleared', at: new Date(now).toISOString(), alert: { ...c.active, value } }));
+      st.conds[i] = undefined;
+      st.active--;
     }
   }
 
@@ -229,17 +260,17 @@ export class AlertEngine {
   }
 
   active(): Alert[] {
-    return [...this.conds.values()].flatMap((s) => (s.active ? [s.active] : []));
+    const out: Alert[] = [];
+    for (const st of this.ifs.values()) if (st.active > 0) for (const c of st.conds) if (c?.active) out.push(c.active);
+    return out;
   }
 
   recent(): AlertEvent[] {
     return [...this.history];
   }
 
-  /** Drop state of interfaces that are gone (bands of removed devices would otherwise pile up). */
+  /** Drop the state of interfaces that are gone (bands of removed devices would otherwise pile up). */
   forget(present: ReadonlySet<string>): void {
-    for (const id of this.bands.keys()) if (!present.has(id.slice(0, id.lastIndexOf('|')))) this.bands.delete(id);
-    for (const n of this.wasUp) if (!present.has(n)) this.wasUp.delete(n);
-    for (const n of this.effective.keys()) if (!present.has(n)) this.effective.delete(n);
+    for (const [n, st] of this.ifs) if (!present.has(n) && st.active === 0) this.ifs.delete(n);
   }
 }

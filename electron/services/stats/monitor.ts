@@ -22,7 +22,7 @@ import { discover as defaultDiscover } from '../discovery/index';
 import { watchTarget, type Watch } from '../watch';
 import { AlertEngine, type LinkStatus } from './alerts';
 import { aggregate, buildAttribution, type Attribution } from './attribution';
-import { addRates, zeroRates, type CounterReading, type RateUpdate } from './rates';
+import { zeroRates, type CounterReading, type RateUpdate } from './rates';
 import { FIELDS, History } from './ring';
 import { openCounterSource, readSpeedBps, Sampler, type ReadMethod } from './sampler';
 import { loadHistory, saveHistory, SAVE_INTERVAL_MS } from './store';
@@ -54,6 +54,8 @@ interface Subscription {
   acc: Map<string, StatsRates>;
   accS: number;
   lastBucket: number;
+  /** The series it wants under the current attribution (recomputed when the topology changes). */
+  wanted?: SeriesInfo[];
 }
 
 const RANGES: Record<StatsRange, { spanS: number; resS: number }> = {
@@ -80,6 +82,9 @@ export class TargetMonitor {
   private refreshAgain = false;
   private nextSub = 1;
   private lastPrune = 0;
+  /** Link states and real speeds from the latest topology (for alerts). */
+  private links = new Map<string, LinkStatus>();
+  private speeds = new Map<string, number>();
 
   constructor(
     readonly target: Target,
@@ -126,6 +131,9 @@ export class TargetMonitor {
         }
         const sys = this.sampler?.source.sysNetDir();
         this.attribution = buildAttribution(this.state, this.present, (n) => readSpeedBps(sys, n));
+        this.links = new Map((this.state?.links ?? []).map((l) => [l.name, { operState: l.operState, adminUp: l.adminUp }]));
+        this.speeds = new Map(this.attribution.series.flatMap((x) => (x.kind === 'interface' && x.speedBps ? [[x.label, x.speedBps] as const] : [])));
+        for (const sub of this.subs.values()) sub.wanted = undefined;
       } while (this.refreshAgain);
     })().finally(() => (this.refreshing = undefined));
     return this.refreshing;
@@ -138,7 +146,14 @@ export class TargetMonitor {
     const toSlot = Math.floor(u.at / 1000);
     for (const s of u.samples) {
       rates.set(s.ifname, s);
-      for (let i = 0; i < FIELDS; i++) v[i] = s[statsRateFields[i] as keyof StatsRates];
+      v[0] = s.rxBps;
+      v[1] = s.txBps;
+      v[2] = s.rxPps;
+      v[3] = s.txPps;
+      v[4] = s.rxErrors;
+      v[5] = s.txErrors;
+      v[6] = s.rxDrops;
+      v[7] = s.txDrops;
       this.history.record(s.ifname, fromSlot, toSlot, v);
     }
     this.latest = rates;
@@ -157,10 +172,7 @@ export class TargetMonitor {
   }
 
   private evaluateAlerts(u: RateUpdate, rates: Map<string, StatsRates>): void {
-    const links = new Map<string, LinkStatus>((this.state?.links ?? []).map((l) => [l.name, { operState: l.operState, adminUp: l.adminUp }]));
-    const speeds = new Map<string, number>();
-    for (const s of this.attribution.series) if (s.kind === 'interface' && s.speedBps) speeds.set(s.label, s.speedBps);
-    const events = this.alerts.evaluate({ at: u.at, intervalS: u.intervalS, rates, links, speeds, present: this.present });
+    const events = this.alerts.evaluate({ at: u.at, intervalS: u.intervalS, rates, links: this.links, speeds: this.speeds, present: this.present });
     if (events.length) this.opts.onAlerts?.(events, this.alerts.active());
   }
 
@@ -210,16 +222,22 @@ export class TargetMonitor {
         this.subs.delete(sub.id);
         continue;
       }
-      const wanted = this.attribution.series.filter((s) => sub.keys.has(s.key) || sub.kinds.has(s.kind));
+      sub.wanted ??= this.attribution.series.filter((x) => sub.keys.has(x.key) || sub.kinds.has(x.kind));
       // Rates are averaged over the subscription's interval, weighted by each tick's length.
-      for (const info of wanted) {
+      const w = u.intervalS;
+      for (const info of sub.wanted) {
         const r = this.ratesOf(info, rates);
         if (!r) continue;
         let a = sub.acc.get(info.key);
         if (!a) sub.acc.set(info.key, (a = zeroRates()));
-        const w = { ...r };
-        for (const f of statsRateFields) w[f] *= u.intervalS;
-        addRates(a, w);
+        a.rxBps += r.rxBps * w;
+        a.txBps += r.txBps * w;
+        a.rxPps += r.rxPps * w;
+        a.txPps += r.txPps * w;
+        a.rxErrors += r.rxErrors * w;
+        a.txErrors += r.txErrors * w;
+        a.rxDrops += r.rxDrops * w;
+        a.txDrops += r.txDrops * w;
       }
       sub.accS += u.intervalS;
       // Pushes on wall-clock multiples of the interval: views with the same pace update together.

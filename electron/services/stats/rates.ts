@@ -31,15 +31,32 @@ export function counterDelta(prev: number, cur: number): number | null {
   return null;
 }
 
-/** Rates over `dtS` seconds, or null when any counter was reset. */
-export function ratesBetween(prev: Counters, cur: Counters, dtS: number): StatsRates | null {
-  const d = new Float64Array(COUNTER_COUNT);
+const delta = new Float64Array(COUNTER_COUNT);
+
+/** Counter deltas into `delta`; false when any counter was reset. */
+function deltas(prev: Counters, cur: Counters): boolean {
   for (let i = 0; i < COUNTER_COUNT; i++) {
     const v = counterDelta(prev[i] as number, cur[i] as number);
-    if (v === null) return null;
-    d[i] = v;
+    if (v === null) return false;
+    delta[i] = v;
   }
+  return true;
+}
+
+/** Rates over `dtS` seconds, or null when any counter was reset. */
+export function ratesBetween(prev: Counters, cur: Counters, dtS: number): StatsRates | null {
+  if (!deltas(prev, cur)) return null;
+  const { ifname: _i, at: _a, intervalS: _s, ...rates } = sample('', '', dtS);
+  return rates;
+}
+
+/** One object literal of a fixed shape: this runs for every interface on every tick. */
+function sample(ifname: string, at: string, dtS: number): StatsSample {
+  const d = delta;
   return {
+    ifname,
+    at,
+    intervalS: dtS,
     rxBps: (8 * (d[C.rxBytes] as number)) / dtS,
     txBps: (8 * (d[C.txBytes] as number)) / dtS,
     rxPps: (d[C.rxPackets] as number) / dtS,
@@ -94,8 +111,7 @@ export class RateTracker {
         appeared.push(ifname);
         continue;
       }
-      const r = ratesBetween(before, counters, dtS);
-      if (r) samples.push({ ifname, at: iso, intervalS: dtS, ...r });
+      if (deltas(before, counters)) samples.push(sample(ifname, iso, dtS));
       else resets.push(ifname);
     }
     const vanished = [...prev.counters.keys()].filter((n) => !cur.counters.has(n));

@@ -136,9 +136,12 @@ export class History {
     }
     if (s > t.last) {
       if (t.last >= 0 && tier === 1) this.evict(r, Math.max(0, t.last - cap + 1), Math.min(s - cap, t.last));
-      for (let g = Math.max(t.last + 1, s - cap + 1, 0); g < s; g++) {
-        const o = (g % cap) * 3;
-        t.traffic.fill(MISSING_WORD, o, o + 3);
+      // A gap is marked "not sampled" (a new array already is): at most one lap, in at most two fills.
+      for (let g = t.last < 0 ? s : Math.max(t.last + 1, s - cap + 1, 0); g < s; ) {
+        const pos = g % cap;
+        const n = Math.min(s - g, cap - pos);
+        t.traffic.fill(MISSING_WORD, pos * 3, (pos + n) * 3);
+        g += n;
       }
       t.last = s;
     }
