@@ -27,7 +27,8 @@ export function ChangesDrawer() {
     document.querySelector<HTMLElement>('[data-testid="changes-toggle"]')?.focus();
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && !e.defaultPrevented) {
+    // Escape in a dialog opened from the panel closes that dialog only.
+    if (e.key === 'Escape' && !e.defaultPrevented && !(e.target as HTMLElement).closest('dialog')) {
       e.preventDefault();
       close();
     }

@@ -3,7 +3,8 @@ import { X } from 'lucide-react';
 
 /**
  * A modal dialog on the native <dialog>: the browser traps focus, makes the rest inert and turns Escape into
- * `cancel`. The body is a form, so Enter in a field submits it; focus returns where it was when the dialog closes.
+ * `cancel`. The body is a form, so Enter in a field submits it; focus starts on the element marked
+ * `data-autofocus` and returns where it was when the dialog closes.
  */
 export function Dialog({
   title,
@@ -28,6 +29,8 @@ export function Dialog({
     const el = ref.current;
     const before = document.activeElement as HTMLElement | null;
     if (el && !el.open) el.showModal();
+    // showModal focuses the first focusable element (the close button); the dialog names a better start.
+    el?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)')?.focus();
     return () => {
       if (el?.open) el.close();
       before?.focus?.();

@@ -52,16 +52,10 @@ export function RevertDialog({ spec, version, onClose }: { spec: string; version
       footer={
         <>
           {blocker && <span className="dialog__reason">{blocker}</span>}
-          <button type="button" className="button" onClick={onClose}>
+          <button type="button" className="button" onClick={onClose} data-autofocus>
             Cancel
           </button>
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={!!blocker}
-            data-testid="revert-confirm"
-            autoFocus
-          >
+          <button type="submit" className="button button--primary" disabled={!!blocker} data-testid="revert-confirm">
             <Undo2 size={16} aria-hidden />
             Revert{steps.length ? ` (${steps.length} step${steps.length === 1 ? '' : 's'})` : ''}
           </button>

@@ -57,7 +57,7 @@ export function NewSpecDialog({
           className="input"
           value={name}
           placeholder="e.g. lab, workstation"
-          autoFocus
+          data-autofocus
           spellCheck={false}
           data-testid="new-spec-name"
           aria-invalid={touched && !!error}

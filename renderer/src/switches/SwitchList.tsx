@@ -73,7 +73,7 @@ export function SwitchList({
       {rows.length === 0 && removed.length === 0 ? (
         <p className="switch-list__empty">No switches in this spec yet.</p>
       ) : (
-        <table className="switch-table" aria-label="Switches of this spec">
+        <table className="switch-table" role="grid" aria-readonly="true" aria-label="Switches of this spec">
           <thead>
             <tr>
               <th scope="col">Name</th>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CircleAlert, Plus } from 'lucide-react';
+import { CircleAlert, Lock, Plus } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { EmptyState, ErrorState, LoadingState } from '../app/StatePanels';
@@ -28,6 +28,8 @@ export function SwitchesView() {
   const sw = switches[current];
   const state = snapshot.data?.state;
   const specIssues = s.issues.filter((i) => !i.path.startsWith('switches['));
+  // Edits made while an apply runs would be lost when it commits (the applied document becomes the draft).
+  const locked = !!s.run && s.run.phase !== 'finished';
 
   const add = () => {
     setSelected(switches.length);
@@ -57,10 +59,18 @@ export function SwitchesView() {
           </div>
         </div>
       )}
+      {locked && (
+        <div className="banner" role="status" data-testid="editing-locked">
+          <Lock size={16} className="banner__icon" aria-hidden />
+          <div className="banner__text">Editing is paused while the changes are applied and on trial.</div>
+        </div>
+      )}
       {yaml ? (
-        <YamlEditor />
+        <fieldset className="switches__lock" disabled={locked}>
+          <YamlEditor />
+        </fieldset>
       ) : (
-        <div className="switches__body">
+        <fieldset className="switches__body switches__lock" disabled={locked}>
           <SwitchList
             switches={switches}
             removed={removed}
@@ -82,8 +92,16 @@ export function SwitchesView() {
               focusName={focusName}
               onChange={(fn) => s.setDraft((d) => updateSwitch(d, current, fn))}
               onRemove={() => {
+                const next = Math.max(0, current - 1);
                 s.setDraft((d) => removeSwitch(d, current));
-                setSelected(Math.max(0, current - 1));
+                setSelected(next);
+                // The button is gone: give the keyboard to the switch now selected, or to "Add switch".
+                window.requestAnimationFrame(() =>
+                  (
+                    document.querySelector<HTMLElement>(`[data-switch-index="${next}"]`) ??
+                    document.querySelector<HTMLElement>('[data-testid="add-switch"]')
+                  )?.focus(),
+                );
               }}
             />
           ) : (
@@ -98,7 +116,7 @@ export function SwitchesView() {
               </button>
             </EmptyState>
           )}
-        </div>
+        </fieldset>
       )}
     </div>
   );

@@ -89,6 +89,8 @@ export function TextField({
       spellCheck={false}
       autoComplete="off"
       autoFocus={autoFocus}
+      // A new switch's suggested name is meant to be typed over.
+      onFocus={autoFocus ? (e) => e.target.select() : undefined}
       data-testid={base.testId}
       onChange={(e) => onChange(e.target.value)}
       {...invalid}
