@@ -253,38 +253,3 @@ function checkNat(spec: VmNetworkSpecView, state: HostState, add: Add): void {
     });
   });
 }
-
-/**
- * Advice that does not stop an apply: reservations inside a dynamic range, and a DNS server announced on the
- * interface's own address, where NovaNet's dnsmasq does not answer DNS (it runs with port=0).
- */
-export function vmNetworkWarnings(spec: VmNetworkSpecView, state: HostState): SpecIssue[] {
-  const out: SpecIssue[] = [];
-  const inRange = (at: string, ranges: readonly DhcpRangeSpec[], hosts: readonly DhcpHostSpec[]) =>
-    hosts.forEach((h, k) => {
-      const ip = ipToInt(h.ip);
-      const r = ranges.findIndex((x) => ipToInt(x.start) <= ip && ip <= ipToInt(x.end));
-      if (r >= 0) {
-        out.push({
-          path: `${at}.hosts[${k}].ip`,
-          message: `${h.ip} is inside the dynamic range ${at}.ranges[${r}]; a client holding it dynamically keeps it until its lease ends`,
-        });
-      }
-    });
-  spec.networks.forEach(
-    (n, i) => n.ipv4?.dhcp && inRange(`networks[${i}].ipv4.dhcp`, n.ipv4.dhcp.ranges, n.ipv4.dhcp.hosts),
-  );
-  spec.dhcp.forEach((d, i) => {
-    inRange(`dhcp[${i}]`, d.ranges, d.hosts);
-    const own = new Set((interfaceSubnets(spec, state, d.interface) ?? []).map((s) => s.address));
-    d.options.dns?.forEach((dns, k) => {
-      if (own.has(ipToInt(dns))) {
-        out.push({
-          path: `dhcp[${i}].options.dns[${k}]`,
-          message: `${dns} is ${d.interface}'s own address; NovaNet's dnsmasq serves DHCP only, so make sure a DNS server listens there`,
-        });
-      }
-    });
-  });
-  return out;
-}

@@ -175,6 +175,7 @@ export type DhcpSpec = z.infer<typeof dhcpSpecSchema>;
 export type NatSpec = z.infer<typeof natSpecSchema>;
 export type PortForwardSpec = z.infer<typeof portForwardSchema>;
 
-export { validateVmNetworks, vmNetworkWarnings } from './vm-networks-validate';
+export { validateVmNetworks } from './vm-networks-validate';
+export { vmNetworkWarnings } from './vm-networks-warnings';
 export type { VmNetworkSpecView } from './vm-networks-subnets';
 export { suggestSubnet, suggestIpv4 } from './vm-networks-suggest';

@@ -77,9 +77,16 @@ describe('NAT', () => {
       { path: 'nat[0].portForwards[1].to', message: '10.10.0.255 is the network or broadcast address of 10.10.0.0/24' },
     ]);
   });
-  it('forwards into a libvirt network of the spec are fine', () => {
+  it("forwards into a libvirt network of the spec are valid; into a NAT-mode one with a warning (libvirt's firewall)", () => {
     const n = { ...lanOut, portForwards: [{ protocol: 'tcp' as const, port: 8443, to: '192.168.150.10:443' }] };
-    expect(validateVmNetworks(spec({ networks: [labNat()], nat: [n] }), host())).toEqual([]);
+    const nat = spec({ networks: [labNat()], nat: [n] });
+    expect(validateVmNetworks(nat, host())).toEqual([]);
+    expect(vmNetworkWarnings(nat, host())).toEqual([
+      { path: 'nat[0].portForwards[0].to', message: expect.stringContaining('use mode route or open') },
+    ]);
+    const routed = spec({ networks: [labNat({ mode: 'route' })], nat: [n] });
+    expect(validateVmNetworks(routed, host())).toEqual([]);
+    expect(vmNetworkWarnings(routed, host())).toEqual([]);
   });
   it('the same port forwarded twice, an unknown out interface, a duplicate name', () => {
     const n2 = { ...lanOut, outInterface: 'enp9s0' };
