@@ -190,7 +190,8 @@ main().then(
     setImmediate(() => process.exit(code));
   },
   (err) => {
-    emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-    process.exit(HELPER_EXIT.failedRolledBack);
+    // Nothing was rolled back here: the journal stays, and the next start finishes the rollback.
+    emit({ type: 'error', message: `${err instanceof Error ? err.message : String(err)} (the next start of the helper rolls back what ran)` });
+    process.exit(HELPER_EXIT.rollbackIncomplete);
   },
 );

@@ -30,41 +30,71 @@ function journalDir(): string {
   return dir;
 }
 
+/** On disk: the plan once (`<id>.json`), and the small state that changes per batch (`<id>.state.json`). */
+const stateSchema = z.object({ applied: z.array(z.number().int()), pending: z.array(z.number().int()), phase: journalSchema.shape.phase });
+
+function writeDurably(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
 export class JournalFile {
   readonly path: string;
+  private planWritten: boolean;
   constructor(
     public data: Journal,
     path?: string,
   ) {
+    this.planWritten = path !== undefined;
     this.path = path ?? join(journalDir(), `${Date.now()}-${process.pid}-${data.plan.spec}.json`);
   }
 
-  /** Atomic and durable: a crash leaves either the old or the new journal, never half of one. */
+  /**
+   * Atomic and durable: a crash leaves either the old or the new state, never half of one. The plan (which can be
+   * large) is written once; each batch after that rewrites only which steps ran.
+   */
   save(): void {
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(this.data));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    if (!this.planWritten) {
+      writeDurably(this.path, JSON.stringify({ plan: this.data.plan, startedAt: this.data.startedAt }));
+      this.planWritten = true;
     }
-    renameSync(tmp, this.path);
+    const state = { applied: this.data.applied.map((s) => s.index), pending: this.data.pending.map((s) => s.index), phase: this.data.phase };
+    writeDurably(stateFile(this.path), JSON.stringify(state));
   }
 
   remove(): void {
+    rmSync(stateFile(this.path), { force: true });
     rmSync(this.path, { force: true });
   }
 }
+
+const stateFile = (path: string) => path.replace(/\.json$/, '.state.json');
 
 export function openJournals(): JournalFile[] {
   const dir = journalDir();
   const out: JournalFile[] = [];
   for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json')) continue;
+    if (!f.endsWith('.json') || f.endsWith('.state.json')) continue;
     const path = join(dir, f);
     try {
-      out.push(new JournalFile(journalSchema.parse(JSON.parse(readFileSync(path, 'utf8'))), path));
+      const head = z.object({ plan: planSchema, startedAt: z.string() }).parse(JSON.parse(readFileSync(path, 'utf8')));
+      // No state yet: the helper died before its first batch, so nothing ran.
+      let state: z.infer<typeof stateSchema> = { applied: [], pending: [], phase: 'applying' };
+      try {
+        state = stateSchema.parse(JSON.parse(readFileSync(stateFile(path), 'utf8')));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      const step = (i: number) => head.plan.steps[i];
+      const pick = (ids: number[]) => ids.map(step).filter((x): x is NonNullable<typeof x> => !!x);
+      out.push(new JournalFile({ plan: head.plan, startedAt: head.startedAt, applied: pick(state.applied), pending: pick(state.pending), phase: state.phase }, path));
     } catch {
       // A journal that cannot be read cannot be acted on; keep it aside for a person to look at.
       renameSync(path, `${path}.unreadable`);

@@ -122,7 +122,13 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   const release = (obj: string, member: string, master: string) => {
     if (released.has(member)) return;
     released.add(member);
-    out.add(PHASE.releaseMembers, obj, `Take ${member} out of ${master}`, { op: 'link.set.master', name: member, master: null }, [{ op: 'link.set.master', name: member, master }]);
+    const m = links.get(member);
+    // A bond takes back only members that are down; each comes back up inside it.
+    const back: Operation[] =
+      links.get(master)?.kind === 'bond' && m?.adminUp
+        ? [{ op: 'link.set.state', name: member, up: false }, { op: 'link.set.master', name: member, master }, { op: 'link.set.state', name: member, up: true }]
+        : [{ op: 'link.set.master', name: member, master }];
+    out.add(PHASE.releaseMembers, obj, `Take ${member} out of ${master}`, { op: 'link.set.master', name: member, master: null }, back);
   };
   for (const l of owned.links) {
     if (desired.has(l.name) && !replaced.has(l.name)) continue;

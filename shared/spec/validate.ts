@@ -90,7 +90,9 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
         return;
       }
       if (l.kind === 'loopback') return add(path, `${name} is the loopback device`);
-      if (l.master && l.master !== sw.name && !switchNames.has(l.master) && !ownedLinkGoes(state, spec, l.master)) add(path, `${name} is already in ${l.master}`);
+      // OVS membership is reported once, below, with the bridge named as such.
+      const ovsMaster = state.ovsBridges.some((b) => b.name === l.master);
+      if (l.master && !ovsMaster && l.master !== sw.name && !switchNames.has(l.master) && !ownedLinkGoes(state, spec, l.master)) add(path, `${name} is already in ${l.master}`);
       const inOvs = state.ovsBridges.find((b) => b.name !== sw.name && b.ports.some((p) => p.name === name));
       if (inOvs && ovsBridgeOwner(inOvs) !== me) add(path, `${name} is already a port of Open vSwitch bridge ${inOvs.name}`);
     };

@@ -292,7 +292,8 @@ export class Sandbox {
   journals(): string[] {
     const d = join(this.stateDir, 'journal');
     if (!existsSync(d)) return [];
-    return readdirSync(d).filter((f) => f.endsWith('.json'));
+    // One journal is its plan file (<id>.json) plus its per-batch state (<id>.state.json).
+    return readdirSync(d).filter((f) => f.endsWith('.json') && !f.endsWith('.state.json'));
   }
 }
 
