@@ -94,10 +94,16 @@ export class TargetMonitor {
   }
 
   async start(): Promise<void> {
-    const loaded = this.opts.storePath ? loadHistory(this.opts.storePath, undefined, (m) => this.opts.onError?.(new Error(m))) : undefined;
-    if (loaded?.status === 'discarded') this.opts.onError?.(new Error(`statistics history set aside: ${loaded.reason}`));
-    this.history = loaded?.history ?? new History();
+    // The target first: a namespace that does not exist must not leave a history file behind.
     const source = await openCounterSource(this.target, { method: this.opts.method });
+    try {
+      const loaded = this.opts.storePath ? loadHistory(this.opts.storePath, undefined, (m) => this.opts.onError?.(new Error(m))) : undefined;
+      if (loaded?.status === 'discarded') this.opts.onError?.(new Error(`statistics history set aside: ${loaded.reason}`));
+      this.history = loaded?.history ?? new History();
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
     this.sampler = new Sampler(source, {
       intervalMs: this.opts.intervalMs ?? 1000,
       onUpdate: (u, r) => this.onTick(u, r),

@@ -112,5 +112,7 @@ describe('stats handlers', () => {
 
   it('fails with NotFoundError for a namespace that does not exist, and starts nothing', async () => {
     await expect(api.handlers['stats.series']({ target: { netns: 'novanet-no-such-ns' } })).rejects.toBeInstanceOf(NotFoundError);
+    expect(existsSync(historyPath({ netns: 'novanet-no-such-ns' }, dir))).toBe(false);
+    expect(existsSync(join(dir, 'stats', 'netns-novanet-no-such-ns.week'))).toBe(false);
   });
 });
