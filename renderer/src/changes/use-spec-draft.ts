@@ -110,10 +110,13 @@ export function useSpecDraft(api: NovanetApi, targetKey: string, hostAt: string)
   const json = draft && local.length === 0 ? JSON.stringify(draft) : '';
   const debounced = useDebounced(json, PLAN_DEBOUNCE_MS);
 
+  // Each answer carries the document it is for: a re-check because the host changed keeps the last answer usable.
+  const planOf = (doc: string) =>
+    api.invoke('spec.plan', { document: JSON.parse(doc) as unknown }).then((r) => ({ ...r, doc }));
   const planQ = useQuery({
     queryKey: specQueryKeys.plan(targetKey, debounced, hostAt),
     enabled: debounced !== '' && debounced === json,
-    queryFn: () => api.invoke('spec.plan', { document: JSON.parse(debounced) as unknown }),
+    queryFn: () => planOf(debounced),
     placeholderData: keepPreviousData,
   });
 
@@ -123,11 +126,12 @@ export function useSpecDraft(api: NovanetApi, targetKey: string, hostAt: string)
   const driftQ = useQuery({
     queryKey: specQueryKeys.plan(targetKey, baseJson, hostAt),
     enabled: baseJson !== '',
-    queryFn: () => api.invoke('spec.plan', { document: JSON.parse(baseJson) as unknown }),
+    queryFn: () => planOf(baseJson),
     placeholderData: keepPreviousData,
   });
 
-  const waiting = json !== debounced || planQ.isFetching || (json !== '' && !planQ.data);
+  // Only an edit not checked yet counts as waiting; the apply plans again on the server in any case.
+  const waiting = json !== debounced || (json !== '' && planQ.data?.doc !== json);
   const sameSpecData = planQ.data && (planQ.data.plan?.spec ?? specName) === specName;
   const issues = local.length ? local : json && sameSpecData ? planQ.data.issues : NO_ISSUES;
   const plan = local.length ? null : json && sameSpecData ? planQ.data.plan : undefined;
