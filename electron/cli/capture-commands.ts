@@ -31,7 +31,8 @@ const num = (what: string, int: boolean, max: number) => (v: string) => {
 };
 
 function captureId(v: string): string {
-  if (!captureIdSchema.safeParse(v).success) throw new ValidationError(`id: ${v} is not a capture id (see \`novanet capture list\`)`);
+  if (!captureIdSchema.safeParse(v).success)
+    throw new ValidationError(`id: ${v} is not a capture id (see \`novanet capture list\`)`);
   return v;
 }
 
@@ -47,18 +48,54 @@ export function cliEntry(): string {
   throw new NovanetError('the CLI is not built (out/cli/novanet.mjs); run `npm run build`');
 }
 
-export const human = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
+export const human = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(1)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} MB`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} kB`
+        : `${n} B`;
 
 function summary(c: CaptureInfo): string {
   const size = c.files.reduce((s, f) => s + f.bytes, 0);
-  const counters = c.captured !== undefined ? `; tcpdump: ${c.captured} captured, ${c.received ?? 0} received by filter, ${c.dropped ?? 0} dropped by kernel` : '';
+  const counters =
+    c.captured !== undefined
+      ? `; tcpdump: ${c.captured} captured, ${c.received ?? 0} received by filter, ${c.dropped ?? 0} dropped by kernel`
+      : '';
   const files = c.files.map((f) => `  ${f.path} (${human(f.bytes)})`).join('\n');
   return `Capture ${c.id} ${c.state}${c.endReason ? ` (${c.endReason})` : ''}: ${c.packets} packets, ${human(size)} in ${c.files.length} file(s), ${(c.durationMs / 1000).toFixed(1)} s${counters}${c.error ? `\n  note: ${c.error}` : ''}\n${files}\n`;
 }
 
 function planFromRecord(r: CaptureInfo): CapturePlan {
-  const { id, owner, target, interface: iface, filter, snaplen, output, nodeId, count, durationSeconds, rotateSizeMb, rotateCount } = r;
-  return { id, owner, target, interface: iface, filter, snaplen, output, ...(nodeId ? { nodeId } : {}), ...(count !== undefined ? { count } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}), ...(rotateSizeMb !== undefined ? { rotateSizeMb } : {}), ...(rotateCount !== undefined ? { rotateCount } : {}) };
+  const {
+    id,
+    owner,
+    target,
+    interface: iface,
+    filter,
+    snaplen,
+    output,
+    nodeId,
+    count,
+    durationSeconds,
+    rotateSizeMb,
+    rotateCount,
+  } = r;
+  return {
+    id,
+    owner,
+    target,
+    interface: iface,
+    filter,
+    snaplen,
+    output,
+    ...(nodeId ? { nodeId } : {}),
+    ...(count !== undefined ? { count } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    ...(rotateSizeMb !== undefined ? { rotateSizeMb } : {}),
+    ...(rotateCount !== undefined ? { rotateCount } : {}),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,7 +112,15 @@ function alive(pid: number): boolean {
 /** Starts the background process and waits until it listens (prints nothing itself). */
 async function startDetached(plan: CapturePlan): Promise<CaptureInfo> {
   // The record carries the plan to the background process; from then on only that process writes it.
-  saveRecord({ ...plan, state: 'starting', files: [], startedAt: new Date().toISOString(), durationMs: 0, packets: 0, bytes: 0 });
+  saveRecord({
+    ...plan,
+    state: 'starting',
+    files: [],
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    packets: 0,
+    bytes: 0,
+  });
   const log = openSync(logPath(plan.id), 'a', 0o600);
   let pid: number;
   try {
@@ -105,9 +150,14 @@ async function startDetached(plan: CapturePlan): Promise<CaptureInfo> {
           return '';
         }
       })();
-      throw new NovanetError(`the background capture ended before it started${tail ? `: ${tail}` : ''} (log ${logPath(plan.id)})`);
+      throw new NovanetError(
+        `the background capture ended before it started${tail ? `: ${tail}` : ''} (log ${logPath(plan.id)})`,
+      );
     }
-    if (Date.now() > deadline) throw new NovanetError(`the background capture did not start within ${START_TIMEOUT_MS / 1000} s (pid ${pid}, log ${logPath(plan.id)})`);
+    if (Date.now() > deadline)
+      throw new NovanetError(
+        `the background capture did not start within ${START_TIMEOUT_MS / 1000} s (pid ${pid}, log ${logPath(plan.id)})`,
+      );
     await sleep(100);
   }
 }
@@ -126,7 +176,9 @@ async function runHere(session: CaptureSession): Promise<CaptureInfo> {
 }
 
 export function addCaptureCommands(program: Command): void {
-  const capture = program.command('capture').description('packet captures through the privileged helper (files written as you)');
+  const capture = program
+    .command('capture')
+    .description('packet captures through the privileged helper (files written as you)');
 
   capture
     .command('start')
@@ -135,11 +187,27 @@ export function addCaptureCommands(program: Command): void {
     .requiredOption('--output <file>', 'first pcap file (rotated files are numbered beside it: FILE.1.pcap, ...)')
     .option('--netns <name>', 'network namespace of the interface (default: the host)')
     .option('--filter <bpf>', 'capture filter (tcpdump syntax), checked before anything starts')
-    .option('--duration <s>', 'stop after this many seconds', num('--duration', false, CAPTURE_LIMITS.maxDurationSeconds))
+    .option(
+      '--duration <s>',
+      'stop after this many seconds',
+      num('--duration', false, CAPTURE_LIMITS.maxDurationSeconds),
+    )
     .option('--count <n>', 'stop after this many packets', num('--count', true, CAPTURE_LIMITS.maxCount))
-    .option('--snaplen <bytes>', `bytes kept per packet (${CAPTURE_LIMITS.minSnaplen}-${CAPTURE_LIMITS.maxSnaplen})`, num('--snaplen', true, CAPTURE_LIMITS.maxSnaplen))
-    .option('--rotate-size <MB>', 'start a new file before one grows past this many MB (10^6 bytes)', num('--rotate-size', true, CAPTURE_LIMITS.maxRotateSizeMb))
-    .option('--rotate-count <n>', 'keep at most this many files (the oldest are deleted)', num('--rotate-count', true, CAPTURE_LIMITS.maxRotateCount))
+    .option(
+      '--snaplen <bytes>',
+      `bytes kept per packet (${CAPTURE_LIMITS.minSnaplen}-${CAPTURE_LIMITS.maxSnaplen})`,
+      num('--snaplen', true, CAPTURE_LIMITS.maxSnaplen),
+    )
+    .option(
+      '--rotate-size <MB>',
+      'start a new file before one grows past this many MB (10^6 bytes)',
+      num('--rotate-size', true, CAPTURE_LIMITS.maxRotateSizeMb),
+    )
+    .option(
+      '--rotate-count <n>',
+      'keep at most this many files (the oldest are deleted)',
+      num('--rotate-count', true, CAPTURE_LIMITS.maxRotateCount),
+    )
     .option('--wait', 'run in the foreground until the capture ends (duration, count or Ctrl-C)')
     .option('--json', 'print the capture record as JSON')
     .action(async (opts) => {
@@ -159,7 +227,9 @@ export function addCaptureCommands(program: Command): void {
         const manager = new CaptureManager({ owner: 'cli' });
         const session = await manager.start(input, CLI_FIELDS);
         // On stderr even with --json: stdout stays one JSON document, and a caller can tell the capture listens.
-        process.stderr.write(`Capturing on ${input.interface}${target.netns ? ` in ${target.netns}` : ''} as ${session.id}; Ctrl-C to stop\n`);
+        process.stderr.write(
+          `Capturing on ${input.interface}${target.netns ? ` in ${target.netns}` : ''} as ${session.id}; Ctrl-C to stop\n`,
+        );
         const info = await runHere(session);
         process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : summary(info));
         if (info.state === 'failed') process.exitCode = 1;
@@ -170,7 +240,9 @@ export function addCaptureCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       else {
         process.stdout.write(`${info.id}\n`);
-        process.stderr.write(`Capture ${info.id} runs in the background (pid ${info.pid}); stop it with: novanet capture stop ${info.id}\n`);
+        process.stderr.write(
+          `Capture ${info.id} runs in the background (pid ${info.pid}); stop it with: novanet capture stop ${info.id}\n`,
+        );
       }
     });
 
@@ -209,7 +281,11 @@ export function addCaptureCommands(program: Command): void {
         c.id,
         c.state,
         `${c.target.netns ? `${c.target.netns}/` : ''}${c.interface}`,
-        c.files.length === 0 ? '-' : c.files.length === 1 ? (c.files[0]?.path ?? '') : `${c.files[0]?.path} (+${c.files.length - 1})`,
+        c.files.length === 0
+          ? '-'
+          : c.files.length === 1
+            ? (c.files[0]?.path ?? '')
+            : `${c.files[0]?.path} (+${c.files.length - 1})`,
         human(c.files.reduce((s, f) => s + f.bytes, 0)),
         `${(c.durationMs / 1000).toFixed(1)} s`,
         String(c.packets),

@@ -37,17 +37,42 @@ export const captureStartParamsSchema = z
     /** ...a node of the topology graph (VM NIC, switch, OVS port, port group, libvirt network, link). */
     nodeId: z.string().min(1).max(512).optional(),
     filter: bpfFilterSchema.optional(),
-    durationSeconds: z.number().positive('must be more than 0 seconds').max(CAPTURE_LIMITS.maxDurationSeconds).optional(),
-    count: z.number().int('must be a whole number').positive('must be at least 1').max(CAPTURE_LIMITS.maxCount).optional(),
+    durationSeconds: z
+      .number()
+      .positive('must be more than 0 seconds')
+      .max(CAPTURE_LIMITS.maxDurationSeconds)
+      .optional(),
+    count: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be at least 1')
+      .max(CAPTURE_LIMITS.maxCount)
+      .optional(),
     snaplen: z.number().int().min(CAPTURE_LIMITS.minSnaplen).max(CAPTURE_LIMITS.maxSnaplen).optional(),
-    rotateSizeMb: z.number().int('must be a whole number of MB').positive('must be at least 1 MB').max(CAPTURE_LIMITS.maxRotateSizeMb).optional(),
-    rotateCount: z.number().int('must be a whole number').min(1, 'must be at least 1').max(CAPTURE_LIMITS.maxRotateCount).optional(),
+    rotateSizeMb: z
+      .number()
+      .int('must be a whole number of MB')
+      .positive('must be at least 1 MB')
+      .max(CAPTURE_LIMITS.maxRotateSizeMb)
+      .optional(),
+    rotateCount: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(CAPTURE_LIMITS.maxRotateCount)
+      .optional(),
     /** Absolute path of the first file; default: the user's captures folder. */
     output: z.string().min(1).max(4096).optional(),
   })
   .strict()
-  .refine((p) => (p.interface === undefined) !== (p.nodeId === undefined), { message: 'give either interface or nodeId', path: ['interface'] })
-  .refine((p) => p.rotateCount === undefined || p.rotateSizeMb !== undefined, { message: 'rotateCount needs rotateSizeMb', path: ['rotateCount'] });
+  .refine((p) => (p.interface === undefined) !== (p.nodeId === undefined), {
+    message: 'give either interface or nodeId',
+    path: ['interface'],
+  })
+  .refine((p) => p.rotateCount === undefined || p.rotateSizeMb !== undefined, {
+    message: 'rotateCount needs rotateSizeMb',
+    path: ['rotateCount'],
+  });
 export type CaptureStartParams = z.infer<typeof captureStartParamsSchema>;
 
 export const captureStates = ['starting', 'running', 'stopping', 'completed', 'failed', 'interrupted'] as const;

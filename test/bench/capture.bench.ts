@@ -39,7 +39,10 @@ async function iperf(net: NsPair): Promise<Iperf> {
 /** tcpdump's libpcap hands packets over per ring block (1 s timeout): let the last ones arrive before stopping. */
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
-async function rawFloor(net: NsPair, dir: string): Promise<{ captured: number; received: number; dropped: number; iperf: Iperf; fileBytes: number }> {
+async function rawFloor(
+  net: NsPair,
+  dir: string,
+): Promise<{ captured: number; received: number; dropped: number; iperf: Iperf; fileBytes: number }> {
   const file = join(dir, 'raw.pcap');
   const tcpdump = inNs(net.a, ['tcpdump', '-i', net.ifA, '-U', '-w', file, '-s', '262144', '-n']);
   let stderr = '';
@@ -53,7 +56,13 @@ async function rawFloor(net: NsPair, dir: string): Promise<{ captured: number; r
   const n = (what: string) => Number(new RegExp(`(\\d+) packets? ${what}`).exec(stderr)?.[1] ?? NaN);
   const fileBytes = statSync(file).size;
   rmSync(file);
-  return { captured: n('captured'), received: n('received by filter'), dropped: n('dropped by kernel'), iperf: result, fileBytes };
+  return {
+    captured: n('captured'),
+    received: n('received by filter'),
+    dropped: n('dropped by kernel'),
+    iperf: result,
+    fileBytes,
+  };
 }
 
 async function main(): Promise<void> {
@@ -68,7 +77,13 @@ async function main(): Promise<void> {
     const m = new CaptureManager({ owner: 'cli' });
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const session = await m.start({ target: { netns: net.a }, interface: net.ifA, rotateSizeMb: ROTATE_MB, rotateCount: ROTATE_COUNT, output: join(dir, 'bench.pcap') });
+    const session = await m.start({
+      target: { netns: net.a },
+      interface: net.ifA,
+      rotateSizeMb: ROTATE_MB,
+      rotateCount: ROTATE_COUNT,
+      output: join(dir, 'bench.pcap'),
+    });
     const traffic = await iperf(net);
     await settle();
     const info = await m.stop(session.id);
@@ -87,13 +102,25 @@ async function main(): Promise<void> {
     const raw = await rawFloor(net, dir);
 
     const mb = (b: number) => (b / 1e6).toFixed(1);
-    console.log(`traffic (NovaNet run): iperf3 TCP ${(traffic.bitsPerSecond / 1e9).toFixed(2)} Gbit/s for ${SECONDS} s, ${mb(traffic.bytes)} MB sent`);
-    console.log(`NovaNet capture: ${info.packets} packets, ${mb(info.bytes)} MB written in ${wallS.toFixed(1)} s (${mb(info.bytes / wallS)} MB/s), rotation ${ROTATE_MB} MB x ${ROTATE_COUNT}: ${info.files.length} files kept (${kept} packets), ${mb(info.files.reduce((s, f) => s + f.bytes, 0))} MB on disk`);
-    console.log(`  tcpdump counters: captured ${info.captured}, received by filter ${info.received}, dropped by kernel ${info.dropped}`);
-    console.log(`  Node side CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s over ${wallS.toFixed(1)} s (${(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(0)}% of one core)`);
-    console.log(`raw floor (tcpdump -w FILE itself): iperf3 ${(raw.iperf.bitsPerSecond / 1e9).toFixed(2)} Gbit/s; captured ${raw.captured}, received ${raw.received}, dropped ${raw.dropped}; ${mb(raw.fileBytes)} MB`);
+    console.log(
+      `traffic (NovaNet run): iperf3 TCP ${(traffic.bitsPerSecond / 1e9).toFixed(2)} Gbit/s for ${SECONDS} s, ${mb(traffic.bytes)} MB sent`,
+    );
+    console.log(
+      `NovaNet capture: ${info.packets} packets, ${mb(info.bytes)} MB written in ${wallS.toFixed(1)} s (${mb(info.bytes / wallS)} MB/s), rotation ${ROTATE_MB} MB x ${ROTATE_COUNT}: ${info.files.length} files kept (${kept} packets), ${mb(info.files.reduce((s, f) => s + f.bytes, 0))} MB on disk`,
+    );
+    console.log(
+      `  tcpdump counters: captured ${info.captured}, received by filter ${info.received}, dropped by kernel ${info.dropped}`,
+    );
+    console.log(
+      `  Node side CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s over ${wallS.toFixed(1)} s (${(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(0)}% of one core)`,
+    );
+    console.log(
+      `raw floor (tcpdump -w FILE itself): iperf3 ${(raw.iperf.bitsPerSecond / 1e9).toFixed(2)} Gbit/s; captured ${raw.captured}, received ${raw.received}, dropped ${raw.dropped}; ${mb(raw.fileBytes)} MB`,
+    );
     const share = (c: number, r: number) => ((c / r) * 100).toFixed(2);
-    console.log(`ratios: captured/received NovaNet ${share(info.captured ?? 0, info.received ?? 1)}% vs raw ${share(raw.captured, raw.received)}%`);
+    console.log(
+      `ratios: captured/received NovaNet ${share(info.captured ?? 0, info.received ?? 1)}% vs raw ${share(raw.captured, raw.received)}%`,
+    );
     const lost = (info.captured ?? -1) - info.packets;
     console.log(`written == captured: ${lost === 0 ? 'yes' : `NO (${lost} captured packets not written)`}`);
     if (lost !== 0) process.exitCode = 1;

@@ -15,13 +15,26 @@ import { helperCommand } from '../../electron/services/apply';
 import type { CapturePackets } from '../../shared/model/capture';
 import { ValidationError } from '../../shared/ipc/errors';
 import { skipSuite } from '../support/requirements';
-import { descendants, inNs, killOwn, nsPair, processesNaming, rootRelay, runInNs, type NsPair } from '../support/capture-lab';
+import {
+  descendants,
+  inNs,
+  killOwn,
+  nsPair,
+  processesNaming,
+  rootRelay,
+  runInNs,
+  type NsPair,
+} from '../support/capture-lab';
 
 const skip = skipSuite('capture (integration)', { root: true, tools: ['tcpdump', 'ip', 'iperf3', 'ping', 'mkfifo'] });
 const CLI = join(process.cwd(), 'bin', 'novanet.js');
 
 /** `tcpdump -r FILE -n`: one line per packet, as tcpdump itself reads the file. */
-const tcpdumpRead = (file: string) => execFileSync('tcpdump', ['-r', file, '-n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+const tcpdumpRead = (file: string) =>
+  execFileSync('tcpdump', ['-r', file, '-n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
 /**
  * tcpdump runs without --immediate-mode, so libpcap hands packets over per ring block, at the latest after its
  * 1 s timeout; a stop before that drops them from "captured" (tcpdump still counts them as received).
@@ -29,12 +42,20 @@ const tcpdumpRead = (file: string) => execFileSync('tcpdump', ['-r', file, '-n']
 const deliveryDelay = () => new Promise((r) => setTimeout(r, 1500));
 const ours = (comm: string) => descendants().filter((p) => p.comm === comm);
 
-function cli(args: string[], env: Record<string, string> = {}, user?: number): Promise<{ code: number; stdout: string; stderr: string; child: ChildProcess }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  user?: number,
+): Promise<{ code: number; stdout: string; stderr: string; child: ChildProcess }> {
   const argv = user === undefined ? [CLI, ...args] : [];
   const child =
     user === undefined
       ? spawn(process.execPath, argv, { env: { ...process.env, ...env } })
-      : spawn('setpriv', ['--reuid', String(user), '--regid', String(user), '--clear-groups', process.execPath, CLI, ...args], { env: { ...process.env, ...env } });
+      : spawn(
+          'setpriv',
+          ['--reuid', String(user), '--regid', String(user), '--clear-groups', process.execPath, CLI, ...args],
+          { env: { ...process.env, ...env } },
+        );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
@@ -103,7 +124,14 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
     await udpNoise('40M', 4);
     const out = join(dir, 'rot.pcap');
     const t0 = Date.now();
-    const s = await m.start({ target: { netns: net.a }, interface: net.ifA, durationSeconds: 2.5, rotateSizeMb: 1, rotateCount: 3, output: out });
+    const s = await m.start({
+      target: { netns: net.a },
+      interface: net.ifA,
+      durationSeconds: 2.5,
+      rotateSizeMb: 1,
+      rotateCount: 3,
+      output: out,
+    });
     const info = await s.ended;
     expect(Date.now() - t0).toBeLessThan(6000);
     expect(info).toMatchObject({ state: 'completed', endReason: 'duration' });
@@ -129,12 +157,23 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
 
   it('a bad filter returns the compiler message and leaves no process, unprivileged check or helper', async () => {
     const m = new CaptureManager({ owner: 'cli' });
-    await expect(m.start({ target: { netns: net.a }, interface: net.ifA, filter: 'icmp and and', output: join(dir, 'bad.pcap') })).rejects.toThrow(
-      "filter: can't parse filter expression: syntax error",
-    );
+    await expect(
+      m.start({ target: { netns: net.a }, interface: net.ifA, filter: 'icmp and and', output: join(dir, 'bad.pcap') }),
+    ).rejects.toThrow("filter: can't parse filter expression: syntax error");
     // Past the unprivileged check, straight to the helper: it compiles first and starts nothing either.
-    const s = new CaptureSession({ id: 'it-badfilter', owner: 'cli', target: { netns: net.a }, interface: net.ifA, filter: 'tcp port 99999', snaplen: 262144, output: join(dir, 'bad2.pcap') });
-    const err = await s.started.then(() => null, (e: unknown) => e);
+    const s = new CaptureSession({
+      id: 'it-badfilter',
+      owner: 'cli',
+      target: { netns: net.a },
+      interface: net.ifA,
+      filter: 'tcp port 99999',
+      snaplen: 262144,
+      output: join(dir, 'bad2.pcap'),
+    });
+    const err = await s.started.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as Error).message).toBe('filter: illegal port number 99999 > 65535');
     expect((await s.ended).state).toBe('failed');
@@ -158,12 +197,16 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
   });
 
   /** Starts `novanet capture start ... --wait` and resolves once it says it is capturing. */
-  async function waitingCli(args: string[]): Promise<{ child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> }> {
+  async function waitingCli(
+    args: string[],
+  ): Promise<{ child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> }> {
     const child = spawn(process.execPath, [CLI, 'capture', 'start', ...args, '--wait']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+    const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })),
+    );
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
         stderr += d;
@@ -176,7 +219,18 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
 
   it('CLI --wait: runs to its count and prints the counters; Ctrl-C ends it cleanly', async () => {
     const out = join(dir, 'wait.pcap');
-    const counted = await waitingCli(['--netns', net.a, '--interface', net.ifA, '--filter', 'icmp', '--count', '5', '--output', out]);
+    const counted = await waitingCli([
+      '--netns',
+      net.a,
+      '--interface',
+      net.ifA,
+      '--filter',
+      'icmp',
+      '--count',
+      '5',
+      '--output',
+      out,
+    ]);
     await runInNs(net.a, ['ping', '-c', '6', '-i', '0.2', net.ipB]);
     const r = await counted.done;
     expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('Capturing on va')]);
@@ -185,7 +239,17 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
     expect(tcpdumpRead(out).length).toBe(5);
 
     const out2 = join(dir, 'ctrlc.pcap');
-    const interrupted = await waitingCli(['--netns', net.a, '--interface', net.ifA, '--filter', 'icmp', '--output', out2, '--json']);
+    const interrupted = await waitingCli([
+      '--netns',
+      net.a,
+      '--interface',
+      net.ifA,
+      '--filter',
+      'icmp',
+      '--output',
+      out2,
+      '--json',
+    ]);
     await runInNs(net.a, ['ping', '-c', '2', '-i', '0.2', net.ipB]);
     await deliveryDelay();
     interrupted.child.kill('SIGINT');
@@ -199,7 +263,18 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
 
   it('CLI detached: start prints the id, list shows it running, stop finishes it and nothing is left', async () => {
     const out = join(dir, 'bg.pcap');
-    const started = await cli(['capture', 'start', '--netns', net.a, '--interface', net.ifA, '--filter', 'icmp', '--output', out]);
+    const started = await cli([
+      'capture',
+      'start',
+      '--netns',
+      net.a,
+      '--interface',
+      net.ifA,
+      '--filter',
+      'icmp',
+      '--output',
+      out,
+    ]);
     expect(started.code).toBe(0);
     const id = started.stdout.trim();
     expect(id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
@@ -207,7 +282,11 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
     expect(runner).toBeDefined();
     await runInNs(net.a, ['ping', '-c', '4', '-i', '0.2', net.ipB]);
     await deliveryDelay();
-    const listed = JSON.parse((await cli(['capture', 'list', '--json'])).stdout) as { id: string; state: string; pid: number }[];
+    const listed = JSON.parse((await cli(['capture', 'list', '--json'])).stdout) as {
+      id: string;
+      state: string;
+      pid: number;
+    }[];
     expect(listed.find((c) => c.id === id)).toMatchObject({ state: 'running', pid: runner });
     const stopped = await cli(['capture', 'stop', id, '--json']);
     expect(stopped.code).toBe(0);
@@ -216,12 +295,45 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
     expect(tcpdumpRead(out).length).toBe(8);
     expect(processesNaming(id)).toEqual([]);
     const table = (await cli(['capture', 'list'])).stdout;
-    expect(table).toMatch(new RegExp(`${id}\\s+completed\\s+${net.a}/va\\s+${out.replace(/[.]/g, '\\.')}\\s+\\S+ \\S+\\s+\\d+\\.\\d s\\s+8`));
+    expect(table).toMatch(
+      new RegExp(
+        `${id}\\s+completed\\s+${net.a}/va\\s+${out.replace(/[.]/g, '\\.')}\\s+\\S+ \\S+\\s+\\d+\\.\\d s\\s+8`,
+      ),
+    );
     // Bad input is refused before anything starts, with the exit codes of the brief.
-    expect((await cli(['capture', 'start', '--netns', net.a, '--interface', 'nope0', '--output', join(dir, 'n.pcap')])).code).toBe(2);
-    expect((await cli(['capture', 'start', '--netns', 'nncap-missing-ns', '--interface', 'va', '--output', join(dir, 'n.pcap')])).code).toBe(3);
-    const bad = await cli(['capture', 'start', '--netns', net.a, '--interface', net.ifA, '--filter', 'udp port', '--output', join(dir, 'n.pcap')]);
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, "novanet: --filter: can't parse filter expression: syntax error"]);
+    expect(
+      (await cli(['capture', 'start', '--netns', net.a, '--interface', 'nope0', '--output', join(dir, 'n.pcap')])).code,
+    ).toBe(2);
+    expect(
+      (
+        await cli([
+          'capture',
+          'start',
+          '--netns',
+          'nncap-missing-ns',
+          '--interface',
+          'va',
+          '--output',
+          join(dir, 'n.pcap'),
+        ])
+      ).code,
+    ).toBe(3);
+    const bad = await cli([
+      'capture',
+      'start',
+      '--netns',
+      net.a,
+      '--interface',
+      net.ifA,
+      '--filter',
+      'udp port',
+      '--output',
+      join(dir, 'n.pcap'),
+    ]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "novanet: --filter: can't parse filter expression: syntax error",
+    ]);
   });
 
   it('as an ordinary user (helper as root through a pkexec stand-in), the files belong to the user; root never writes them', async () => {
@@ -237,8 +349,29 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
         await runInNs(net.a, ['ping', '-c', '4', '-i', '0.2', net.ipB]);
       })();
       const out = join(userDir, 'user.pcap');
-      const env = { NOVANET_HELPER_COMMAND: JSON.stringify(relay.command), NOVANET_CONFIG_DIR: join(userDir, 'config') };
-      const r = await cli(['capture', 'start', '--netns', net.a, '--interface', net.ifA, '--filter', 'icmp', '--count', '4', '--output', out, '--wait'], env, NOBODY);
+      const env = {
+        NOVANET_HELPER_COMMAND: JSON.stringify(relay.command),
+        NOVANET_CONFIG_DIR: join(userDir, 'config'),
+      };
+      const r = await cli(
+        [
+          'capture',
+          'start',
+          '--netns',
+          net.a,
+          '--interface',
+          net.ifA,
+          '--filter',
+          'icmp',
+          '--count',
+          '4',
+          '--output',
+          out,
+          '--wait',
+        ],
+        env,
+        NOBODY,
+      );
       await Promise.all([pinging, served]);
       expect(r.stderr).not.toMatch(/novanet:/);
       expect(r.code).toBe(0);
@@ -246,8 +379,15 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
       expect([st.uid, st.gid, st.mode & 0o777]).toEqual([NOBODY, NOBODY, 0o600]);
       expect(tcpdumpRead(out).length).toBe(4);
       // A folder the user cannot write is refused, naming --output.
-      const denied = await cli(['capture', 'start', '--netns', net.a, '--interface', net.ifA, '--output', join(relayDir, 'x.pcap')], env, NOBODY);
-      expect([denied.code, denied.stderr.trim()]).toEqual([2, `novanet: --output: you cannot write in the folder ${relayDir}`]);
+      const denied = await cli(
+        ['capture', 'start', '--netns', net.a, '--interface', net.ifA, '--output', join(relayDir, 'x.pcap')],
+        env,
+        NOBODY,
+      );
+      expect([denied.code, denied.stderr.trim()]).toEqual([
+        2,
+        `novanet: --output: you cannot write in the folder ${relayDir}`,
+      ]);
     } finally {
       rmSync(relayDir, { recursive: true, force: true });
       rmSync(userDir, { recursive: true, force: true });

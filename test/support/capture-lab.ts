@@ -92,7 +92,10 @@ export function descendants(root = process.pid): { pid: number; comm: string; cm
       const close = stat.lastIndexOf(')');
       const ppid = Number(stat.slice(close + 2).split(' ')[1]);
       parent.set(Number(name), ppid);
-      info.set(Number(name), { comm: stat.slice(stat.indexOf('(') + 1, close), cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+      info.set(Number(name), {
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+      });
     } catch {
       /* exited while we looked */
     }

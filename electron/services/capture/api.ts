@@ -20,11 +20,11 @@ import { CaptureManager } from './manager';
 import { openCapture, type Opened } from './open';
 import { resolveNode } from './resolve';
 
-export interface CaptureEvents {
-  'capture.progress': CaptureProgress;
-  'capture.packets': CapturePackets;
+/** Where the `capture.progress` and `capture.packets` events go: one callback each, so wiring needs no casts. */
+export interface CaptureEmit {
+  progress: (p: CaptureProgress) => void;
+  packets: (p: CapturePackets) => void;
 }
-export type CaptureEmit = <E extends keyof CaptureEvents>(event: E, payload: CaptureEvents[E]) => void;
 
 export interface CaptureHandlers {
   'capture.start': (params: CaptureStartParams) => Promise<{ id: string }>;
@@ -54,7 +54,7 @@ export function createCaptureHandlers(
 ): CaptureService {
   const manager = new CaptureManager({
     owner: 'app',
-    listeners: { progress: (p) => emit('capture.progress', p), packets: (p) => emit('capture.packets', p) },
+    listeners: { progress: (p) => emit.progress(p), packets: (p) => emit.packets(p) },
   });
   const look = deps.discover ?? discover;
 

@@ -20,7 +20,16 @@ const ICMP_TYPES: Record<number, string> = {
   13: 'timestamp request',
   14: 'timestamp reply',
 };
-const UNREACH: Record<number, string> = { 0: 'net', 1: 'host', 2: 'protocol', 3: 'port', 4: 'fragmentation needed', 9: 'net prohibited', 10: 'host prohibited', 13: 'administratively prohibited' };
+const UNREACH: Record<number, string> = {
+  0: 'net',
+  1: 'host',
+  2: 'protocol',
+  3: 'port',
+  4: 'fragmentation needed',
+  9: 'net prohibited',
+  10: 'host prohibited',
+  13: 'administratively prohibited',
+};
 const ICMP6_TYPES: Record<number, string> = {
   1: 'destination unreachable',
   2: 'packet too big',
@@ -37,8 +46,37 @@ const ICMP6_TYPES: Record<number, string> = {
   137: 'redirect',
   143: 'multicast listener report v2',
 };
-const IP_PROTOCOLS: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 89: 'OSPF', 112: 'VRRP', 132: 'SCTP' };
-const UDP_APPS: Record<number, string> = { 53: 'DNS', 67: 'DHCP', 68: 'DHCP', 69: 'TFTP', 123: 'NTP', 137: 'NBNS', 161: 'SNMP', 514: 'Syslog', 546: 'DHCPv6', 547: 'DHCPv6', 1900: 'SSDP', 4789: 'VXLAN', 5353: 'mDNS', 6081: 'GENEVE' };
+const IP_PROTOCOLS: Record<number, string> = {
+  1: 'ICMP',
+  2: 'IGMP',
+  4: 'IPIP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPv6',
+  47: 'GRE',
+  50: 'ESP',
+  51: 'AH',
+  58: 'ICMPv6',
+  89: 'OSPF',
+  112: 'VRRP',
+  132: 'SCTP',
+};
+const UDP_APPS: Record<number, string> = {
+  53: 'DNS',
+  67: 'DHCP',
+  68: 'DHCP',
+  69: 'TFTP',
+  123: 'NTP',
+  137: 'NBNS',
+  161: 'SNMP',
+  514: 'Syslog',
+  546: 'DHCPv6',
+  547: 'DHCPv6',
+  1900: 'SSDP',
+  4789: 'VXLAN',
+  5353: 'mDNS',
+  6081: 'GENEVE',
+};
 const TCP_FLAGS: [number, string][] = [
   [0x02, 'SYN'],
   [0x10, 'ACK'],
@@ -65,7 +103,7 @@ export function ipv6(b: Buffer, off: number): string {
   const g = Array.from({ length: 8 }, (_, i) => b.readUInt16BE(off + 2 * i));
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -222,7 +260,9 @@ function ethernet(b: Buffer, o: Out): void {
     if (type < 0x0600) {
       // 802.3 length field: LLC follows; DSAP/SSAP 0x42 is the spanning tree.
       const stp = b.readUInt8(at) === 0x42 && b.readUInt8(at + 1) === 0x42;
-      [o.protocol, o.summary] = stp ? ['STP', 'STP bridge protocol data unit'] : ['LLC', `LLC dsap 0x${b.readUInt8(at).toString(16)}`];
+      [o.protocol, o.summary] = stp
+        ? ['STP', 'STP bridge protocol data unit']
+        : ['LLC', `LLC dsap 0x${b.readUInt8(at).toString(16)}`];
     } else ethertype(type, b, at, o);
   } finally {
     o.summary += tag;
@@ -245,7 +285,11 @@ function raw(b: Buffer, o: Out): void {
 }
 
 /** Summarises one captured packet. `data` holds the captured bytes, `length` the length on the wire. */
-export function decodePacket(linkType: number, data: Buffer, meta: { no: number; time: number; length: number }): PacketSummary {
+export function decodePacket(
+  linkType: number,
+  data: Buffer,
+  meta: { no: number; time: number; length: number },
+): PacketSummary {
   const o: Out = { src: '', dst: '', protocol: '', summary: '' };
   try {
     if (linkType === LINKTYPE.ETHERNET) ethernet(data, o);

@@ -8,7 +8,17 @@ import { FINAL_STATES, type CaptureInfo } from '../../../shared/model/capture';
 import { NovanetError, ValidationError } from '../../../shared/ipc/errors';
 import { API_FIELDS, preflight, type CaptureInput, type FieldNames } from './preflight';
 import { CaptureSession, type SessionListeners } from './session';
-import { listRecords, loadRecord, newCaptureId, ownerAlive, publicInfo, refresh, removeRecord, saveRecord, type StoredCapture } from './store';
+import {
+  listRecords,
+  loadRecord,
+  newCaptureId,
+  ownerAlive,
+  publicInfo,
+  refresh,
+  removeRecord,
+  saveRecord,
+  type StoredCapture,
+} from './store';
 
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -22,7 +32,8 @@ export async function stopDetached(r: StoredCapture, timeoutMs = STOP_TIMEOUT_MS
     saveRecord(gone);
     return publicInfo(gone);
   }
-  if (r.owner !== 'cli') throw new ValidationError(`capture ${r.id} runs in the NovaNet app (pid ${r.pid}); stop it there`);
+  if (r.owner !== 'cli')
+    throw new ValidationError(`capture ${r.id} runs in the NovaNet app (pid ${r.pid}); stop it there`);
   process.kill(r.pid as number, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -33,7 +44,10 @@ export async function stopDetached(r: StoredCapture, timeoutMs = STOP_TIMEOUT_MS
       saveRecord(gone);
       return publicInfo(gone);
     }
-    if (Date.now() > deadline) throw new NovanetError(`capture ${r.id} did not finish within ${timeoutMs / 1000} s of being stopped (pid ${r.pid})`);
+    if (Date.now() > deadline)
+      throw new NovanetError(
+        `capture ${r.id} did not finish within ${timeoutMs / 1000} s of being stopped (pid ${r.pid})`,
+      );
     await sleep(100);
   }
 }

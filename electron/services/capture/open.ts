@@ -27,7 +27,10 @@ export function fileToOpen(info: Pick<CaptureInfo, 'id' | 'files'>): string {
   throw new NotFoundError(`capture ${info.id} has no file left to open`);
 }
 
-export async function openCapture(info: Pick<CaptureInfo, 'id' | 'files'>, tools: { resolve?: typeof resolveTool } = {}): Promise<Opened> {
+export async function openCapture(
+  info: Pick<CaptureInfo, 'id' | 'files'>,
+  tools: { resolve?: typeof resolveTool } = {},
+): Promise<Opened> {
   const resolve = tools.resolve ?? resolveTool;
   const file = fileToOpen(info);
   if (resolve('wireshark')) {
@@ -36,7 +39,16 @@ export async function openCapture(info: Pick<CaptureInfo, 'id' | 'files'>, tools
   }
   if (resolve('dbus-send')) {
     const shown = await run(
-      ['dbus-send', '--session', '--print-reply', '--dest=org.freedesktop.FileManager1', '/org/freedesktop/FileManager1', 'org.freedesktop.FileManager1.ShowItems', `array:string:${pathToFileURL(file).href}`, 'string:'],
+      [
+        'dbus-send',
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.FileManager1',
+        '/org/freedesktop/FileManager1',
+        'org.freedesktop.FileManager1.ShowItems',
+        `array:string:${pathToFileURL(file).href}`,
+        'string:',
+      ],
       { timeoutMs: 3000 },
     ).then(
       () => true,

@@ -36,7 +36,8 @@ export class PcapFormatError extends Error {
 }
 
 export function parseGlobalHeader(buf: Buffer): PcapHeader {
-  if (buf.length < GLOBAL_HEADER_LEN) throw new PcapFormatError(`pcap header is ${buf.length} bytes, needs ${GLOBAL_HEADER_LEN}`);
+  if (buf.length < GLOBAL_HEADER_LEN)
+    throw new PcapFormatError(`pcap header is ${buf.length} bytes, needs ${GLOBAL_HEADER_LEN}`);
   const le = buf.readUInt32LE(0);
   const be = buf.readUInt32BE(0);
   let littleEndian: boolean;
@@ -96,7 +97,10 @@ export class PcapStreamParser {
     let off = 0;
     while (off + RECORD_HEADER_LEN <= buf.length) {
       const capLen = capLenAt(off);
-      if (capLen > MAX_RECORD) throw new PcapFormatError(`pcap record ${this.packets + offsets.length + 1} claims ${capLen} bytes: the stream is corrupt`);
+      if (capLen > MAX_RECORD)
+        throw new PcapFormatError(
+          `pcap record ${this.packets + offsets.length + 1} claims ${capLen} bytes: the stream is corrupt`,
+        );
       const end = off + RECORD_HEADER_LEN + capLen;
       if (end > buf.length) break;
       offsets.push(off);
@@ -116,7 +120,11 @@ export class PcapStreamParser {
 }
 
 /** Every record of a whole pcap file or buffer (tests, the benchmark, counting what was written). */
-export function parsePcap(buf: Buffer): { header: PcapHeader; records: (RecordHeader & { data: Buffer })[]; trailing: number } {
+export function parsePcap(buf: Buffer): {
+  header: PcapHeader;
+  records: (RecordHeader & { data: Buffer })[];
+  trailing: number;
+} {
   const p = new PcapStreamParser();
   const { data, offsets } = p.push(buf);
   if (!p.header) throw new PcapFormatError('not a pcap file: shorter than its header');
@@ -130,7 +138,12 @@ export function parsePcap(buf: Buffer): { header: PcapHeader; records: (RecordHe
 }
 
 /** Builds a pcap global header (tests and fixtures); tcpdump writes the real ones. */
-export function buildGlobalHeader(o: { linkType: number; snaplen?: number; littleEndian?: boolean; nanos?: boolean }): Buffer {
+export function buildGlobalHeader(o: {
+  linkType: number;
+  snaplen?: number;
+  littleEndian?: boolean;
+  nanos?: boolean;
+}): Buffer {
   const b = Buffer.alloc(GLOBAL_HEADER_LEN);
   const le = o.littleEndian ?? true;
   const w32 = (v: number, at: number) => (le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
@@ -143,9 +156,15 @@ export function buildGlobalHeader(o: { linkType: number; snaplen?: number; littl
   return b;
 }
 
-export function buildRecord(o: { tsSec: number; tsFrac: number; data: Buffer; origLen?: number; littleEndian?: boolean }): Buffer {
+export function buildRecord(o: {
+  tsSec: number;
+  tsFrac: number;
+  data: Buffer;
+  origLen?: number;
+  littleEndian?: boolean;
+}): Buffer {
   const b = Buffer.alloc(RECORD_HEADER_LEN + o.data.length);
-  const w32 = (v: number, at: number) => (o.littleEndian ?? true ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+  const w32 = (v: number, at: number) => ((o.littleEndian ?? true) ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
   w32(o.tsSec, 0);
   w32(o.tsFrac, 4);
   w32(o.data.length, 8);

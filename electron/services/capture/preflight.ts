@@ -19,38 +19,65 @@ export interface FieldNames {
   filter: string;
   output: string;
 }
-export const CLI_FIELDS: FieldNames = { netns: '--netns', interface: '--interface', filter: '--filter', output: '--output' };
-export const API_FIELDS: FieldNames = { netns: 'target.netns', interface: 'interface', filter: 'filter', output: 'output' };
+export const CLI_FIELDS: FieldNames = {
+  netns: '--netns',
+  interface: '--interface',
+  filter: '--filter',
+  output: '--output',
+};
+export const API_FIELDS: FieldNames = {
+  netns: 'target.netns',
+  interface: 'interface',
+  filter: 'filter',
+  output: 'output',
+};
 
 /** Where the app puts captures when the user names no file: the XDG data folder, not the config folder. */
 export function defaultCaptureDir(): string {
-  return process.env.NOVANET_CAPTURE_DIR ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'novanet', 'captures');
+  return (
+    process.env.NOVANET_CAPTURE_DIR ??
+    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'novanet', 'captures')
+  );
 }
 
 export function checkNamespace(netns: string | undefined, f: FieldNames = CLI_FIELDS): void {
-  if (netns && !existsSync(join('/run/netns', netns))) throw new NotFoundError(`${f.netns}: network namespace "${netns}" does not exist`);
+  if (netns && !existsSync(join('/run/netns', netns)))
+    throw new NotFoundError(`${f.netns}: network namespace "${netns}" does not exist`);
 }
 
 /**
  * The interface's pcap link type for the unprivileged compile, or undefined when the namespace cannot be read
  * without privileges (the helper then checks it, as root).
  */
-export async function interfaceLinkType(netns: string | undefined, name: string, f: FieldNames = CLI_FIELDS): Promise<'EN10MB' | 'RAW' | undefined> {
-  const r = await run(['ip', ...(netns ? ['-n', netns] : []), '-j', 'link', 'show', 'dev', name], { okExitCodes: [1, 2, 255] }).catch((err: unknown) => {
+export async function interfaceLinkType(
+  netns: string | undefined,
+  name: string,
+  f: FieldNames = CLI_FIELDS,
+): Promise<'EN10MB' | 'RAW' | undefined> {
+  const r = await run(['ip', ...(netns ? ['-n', netns] : []), '-j', 'link', 'show', 'dev', name], {
+    okExitCodes: [1, 2, 255],
+  }).catch((err: unknown) => {
     if (err instanceof ToolError && err.failure === 'missing') throw new UnavailableError(err.message);
     throw err;
   });
   if (r.exitCode !== 0) {
-    if (/does not exist|Cannot find device/i.test(r.stderr)) throw new ValidationError(`${f.interface}: ${name} does not exist in ${netns ?? 'the host namespace'}`);
+    if (/does not exist|Cannot find device/i.test(r.stderr))
+      throw new ValidationError(`${f.interface}: ${name} does not exist in ${netns ?? 'the host namespace'}`);
     if (/Operation not permitted|Permission denied/i.test(r.stderr)) return undefined;
-    throw new ValidationError(`${f.interface}: cannot check ${name}: ${r.stderr.trim() || `ip exited with ${r.exitCode}`}`);
+    throw new ValidationError(
+      `${f.interface}: cannot check ${name}: ${r.stderr.trim() || `ip exited with ${r.exitCode}`}`,
+    );
   }
   const [dev] = JSON.parse(r.stdout || '[]') as { link_type?: string }[];
   // tun devices and IP tunnels have no link-layer header: pcap calls that RAW.
   return dev?.link_type === 'none' ? 'RAW' : 'EN10MB';
 }
 
-export async function compileFilter(filter: string, linkType: 'EN10MB' | 'RAW', f: FieldNames = CLI_FIELDS): Promise<void> {
+export async function compileFilter(
+  filter: string,
+  linkType: 'EN10MB' | 'RAW',
+  f: FieldNames = CLI_FIELDS,
+): Promise<void> {
   if (!filter.trim()) return;
   let r;
   try {
@@ -60,7 +87,11 @@ export async function compileFilter(filter: string, linkType: 'EN10MB' | 'RAW', 
     throw err;
   }
   if (r.exitCode !== 0) {
-    const why = r.stderr.split('\n').map((l) => l.replace(/^tcpdump: /, '').trim()).filter(Boolean)[0] ?? 'tcpdump refused the filter';
+    const why =
+      r.stderr
+        .split('\n')
+        .map((l) => l.replace(/^tcpdump: /, '').trim())
+        .filter(Boolean)[0] ?? 'tcpdump refused the filter';
     throw new ValidationError(`${f.filter}: ${why}`);
   }
 }
@@ -82,7 +113,8 @@ export interface CaptureInput {
 
 function positive(v: number | undefined, what: string, int: boolean): void {
   if (v === undefined) return;
-  if (!Number.isFinite(v) || v <= 0 || (int && !Number.isInteger(v))) throw new ValidationError(`${what}: must be a ${int ? 'whole number' : 'number'} greater than 0`);
+  if (!Number.isFinite(v) || v <= 0 || (int && !Number.isInteger(v)))
+    throw new ValidationError(`${what}: must be a ${int ? 'whole number' : 'number'} greater than 0`);
 }
 
 export async function preflight(input: CaptureInput, f: FieldNames = CLI_FIELDS): Promise<CapturePlan> {
@@ -91,13 +123,19 @@ export async function preflight(input: CaptureInput, f: FieldNames = CLI_FIELDS)
   positive(input.count, cli ? '--count' : 'count', true);
   positive(input.rotateSizeMb, cli ? '--rotate-size' : 'rotateSizeMb', true);
   positive(input.rotateCount, cli ? '--rotate-count' : 'rotateCount', true);
-  if (input.rotateCount !== undefined && input.rotateSizeMb === undefined) throw new ValidationError(`${cli ? '--rotate-count' : 'rotateCount'}: needs ${cli ? '--rotate-size' : 'rotateSizeMb'}`);
+  if (input.rotateCount !== undefined && input.rotateSizeMb === undefined)
+    throw new ValidationError(
+      `${cli ? '--rotate-count' : 'rotateCount'}: needs ${cli ? '--rotate-size' : 'rotateSizeMb'}`,
+    );
   const snaplen = input.snaplen ?? CAPTURE_LIMITS.maxSnaplen;
   if (!Number.isInteger(snaplen) || snaplen < CAPTURE_LIMITS.minSnaplen || snaplen > CAPTURE_LIMITS.maxSnaplen) {
-    throw new ValidationError(`${cli ? '--snaplen' : 'snaplen'}: must be a whole number of bytes from ${CAPTURE_LIMITS.minSnaplen} to ${CAPTURE_LIMITS.maxSnaplen}`);
+    throw new ValidationError(
+      `${cli ? '--snaplen' : 'snaplen'}: must be a whole number of bytes from ${CAPTURE_LIMITS.minSnaplen} to ${CAPTURE_LIMITS.maxSnaplen}`,
+    );
   }
   const filter = input.filter ?? '';
-  if (filter.trimStart().startsWith('-') || /[\0\n\r]/.test(filter)) throw new ValidationError(`${f.filter}: must be one line and must not start with "-"`);
+  if (filter.trimStart().startsWith('-') || /[\0\n\r]/.test(filter))
+    throw new ValidationError(`${f.filter}: must be one line and must not start with "-"`);
 
   const name = ifNameSchema.safeParse(input.interface);
   if (!name.success) throw new ValidationError(`${f.interface}: ${name.error.issues[0]?.message}`);

@@ -26,7 +26,9 @@ function portGroupMembers(state: HostState, owner: string, group: string): strin
   const ovs = state.ovsBridges.find((b) => b.name === owner);
   if (ovs) {
     return ovs.ports
-      .filter((p) => p.name !== ovs.name && (p.externalIds['novanet-port-group'] === group || ovsGroupName(p) === group))
+      .filter(
+        (p) => p.name !== ovs.name && (p.externalIds['novanet-port-group'] === group || ovsGroupName(p) === group),
+      )
       .map((p) => p.interfaces[0]?.name ?? p.name);
   }
   const br = state.bridges.find((b) => b.name === owner);
@@ -35,14 +37,20 @@ function portGroupMembers(state: HostState, owner: string, group: string): strin
       .filter((p) => {
         const pvid = p.vlans.find((v) => v.pvid && v.untagged);
         const tagged = p.vlans.filter((v) => !v.untagged).map((v) => v.vid);
-        return tagged.length === 0 && pvid ? `vlan${pvid.vid}` === group : tagged.length > 0 && `trunk-${tagged.join('-')}` === group;
+        return tagged.length === 0 && pvid
+          ? `vlan${pvid.vid}` === group
+          : tagged.length > 0 && `trunk-${tagged.join('-')}` === group;
       })
       .map((p) => p.name);
   }
   // A libvirt network's port group: the running NICs that name it.
   const net = state.networks.find((n) => n.name === owner);
   if (net) {
-    return state.domains.flatMap((d) => d.nics.filter((n) => n.type === 'network' && n.source === owner && n.portGroup === group && n.target).map((n) => n.target as string));
+    return state.domains.flatMap((d) =>
+      d.nics
+        .filter((n) => n.type === 'network' && n.source === owner && n.portGroup === group && n.target)
+        .map((n) => n.target as string),
+    );
   }
   throw new ValidationError(`nodeId: no switch or network named ${owner}`);
 }
@@ -61,12 +69,16 @@ export function resolveNode(state: HostState, nodeId: string): CaptureDevice {
     if (d.id === nodeId) {
       const running = d.nics.filter((n) => n.target && has(n.target));
       if (running.length === 1) return device(running[0]?.target as string, `VM ${d.name}`);
-      if (running.length === 0) throw new ValidationError(`nodeId: VM ${d.name} has no running network card to capture on`);
+      if (running.length === 0)
+        throw new ValidationError(`nodeId: VM ${d.name} has no running network card to capture on`);
       throw new ValidationError(`nodeId: VM ${d.name} has ${running.length} network cards; pick one`);
     }
     const nic = d.nics.find((n) => n.id === nodeId);
     if (nic) {
-      if (!nic.target) throw new ValidationError(`nodeId: network card ${nic.mac} of VM ${d.name} has no host device (is the VM running?)`);
+      if (!nic.target)
+        throw new ValidationError(
+          `nodeId: network card ${nic.mac} of VM ${d.name} has no host device (is the VM running?)`,
+        );
       return device(nic.target, `VM ${d.name} NIC ${nic.mac}`);
     }
   }
@@ -91,13 +103,18 @@ export function resolveNode(state: HostState, nodeId: string): CaptureDevice {
     const group = rest.join(':');
     const members = portGroupMembers(state, owner, group);
     if (members.length === 1) return device(members[0] as string, `port group ${group} on ${owner}`);
-    if (members.length === 0) throw new ValidationError(`nodeId: port group ${group} on ${owner} has no ports to capture on`);
-    throw new ValidationError(`nodeId: ${needsMirror('a port group')}: ${group} on ${owner} has ${members.length} ports`);
+    if (members.length === 0)
+      throw new ValidationError(`nodeId: port group ${group} on ${owner} has no ports to capture on`);
+    throw new ValidationError(
+      `nodeId: ${needsMirror('a port group')}: ${group} on ${owner} has ${members.length} ports`,
+    );
   }
 
   // A veth end in another namespace: `link:NS:NAME`, drawn as a remote node.
   const remote = /^link:([^:]+):(.+)$/.exec(nodeId);
-  if (remote && remote[1] !== (state.target.netns ?? '')) return { interface: remote[2] as string, netns: remote[1] as string, label: `${remote[2]} in ${remote[1]}` };
-  if (nodeId.startsWith('ns:')) throw new ValidationError('nodeId: a namespace is not a device; pick one of its interfaces');
+  if (remote && remote[1] !== (state.target.netns ?? ''))
+    return { interface: remote[2] as string, netns: remote[1] as string, label: `${remote[2]} in ${remote[1]}` };
+  if (nodeId.startsWith('ns:'))
+    throw new ValidationError('nodeId: a namespace is not a device; pick one of its interfaces');
   throw new ValidationError(`nodeId: ${nodeId} is not on the graph of this host now`);
 }

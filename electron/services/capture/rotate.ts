@@ -10,7 +10,17 @@
  *
  * Every file is created with O_CREAT|O_EXCL|O_NOFOLLOW: never through a symlink, never over an existing file.
  */
-import { closeSync, constants, lstatSync, openSync, readdirSync, statSync, unlinkSync, accessSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  accessSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ValidationError } from '../../../shared/ipc/errors';
 import type { RecordBatch } from './pcap';
@@ -29,13 +39,16 @@ function siblingPattern(output: string): RegExp {
   const name = basename(output);
   const ext = extname(name);
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return ext && name !== ext ? new RegExp(`^${esc(name.slice(0, -ext.length))}\\.\\d+${esc(ext)}$`) : new RegExp(`^${esc(name)}\\.\\d+$`);
+  return ext && name !== ext
+    ? new RegExp(`^${esc(name.slice(0, -ext.length))}\\.\\d+${esc(ext)}$`)
+    : new RegExp(`^${esc(name)}\\.\\d+$`);
 }
 
 function kindOf(mode: number): string {
   if ((mode & constants.S_IFMT) === constants.S_IFLNK) return 'is a symbolic link';
   if ((mode & constants.S_IFMT) === constants.S_IFDIR) return 'is a directory';
-  if ((mode & constants.S_IFMT) === constants.S_IFCHR || (mode & constants.S_IFMT) === constants.S_IFBLK) return 'is a device';
+  if ((mode & constants.S_IFMT) === constants.S_IFCHR || (mode & constants.S_IFMT) === constants.S_IFBLK)
+    return 'is a device';
   if ((mode & constants.S_IFMT) === constants.S_IFIFO) return 'is a named pipe';
   if ((mode & constants.S_IFMT) === constants.S_IFSOCK) return 'is a socket';
   return 'already exists (captures never overwrite a file: choose another name or delete it)';
@@ -76,7 +89,10 @@ export function checkOutputPath(output: string, opts: { rotating: boolean; flag?
   if (opts.rotating) {
     const re = siblingPattern(path);
     const clash = readdirSync(dir).find((n) => re.test(n));
-    if (clash) throw new ValidationError(`${flag}: ${join(dir, clash)} already exists and a rotated file of this capture would take its name; choose another name or delete it`);
+    if (clash)
+      throw new ValidationError(
+        `${flag}: ${join(dir, clash)} already exists and a rotated file of this capture would take its name; choose another name or delete it`,
+      );
   }
   return path;
 }
@@ -87,7 +103,12 @@ export function createExclusive(path: string): number {
     return openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' ? 'appeared while the capture ran (never overwritten)' : code === 'ELOOP' ? 'is a symbolic link' : (err as Error).message;
+    const why =
+      code === 'EEXIST'
+        ? 'appeared while the capture ran (never overwritten)'
+        : code === 'ELOOP'
+          ? 'is a symbolic link'
+          : (err as Error).message;
     throw new ValidationError(`--output: cannot create ${path}: ${why}`);
   }
 }

@@ -108,7 +108,12 @@ export class CaptureSession {
     const helper = helperCommand('capture');
     // Run directly (root), the helper gets its own session so a terminal's Ctrl-C does not kill it before it
     // reports tcpdump's counters; through pkexec it must keep the terminal for the password prompt.
-    this.convo = converseBinary(helper, (chunk) => this.onData(chunk), (line) => this.onLine(line), { ownSession: helper[0] !== 'pkexec' });
+    this.convo = converseBinary(
+      helper,
+      (chunk) => this.onData(chunk),
+      (line) => this.onLine(line),
+      { ownSession: helper[0] !== 'pkexec' },
+    );
     // stdin stays open: closing it (or "stop") is how the helper is told to end.
     this.convo.send(JSON.stringify(req));
     this.ended = this.convo.exited.then((code) => this.finish(code));
@@ -196,7 +201,8 @@ export class CaptureSession {
     this.t0 = Date.now();
     this.info.startedAt = new Date().toISOString();
     this.setState('running');
-    if (this.plan.durationSeconds !== undefined) this.timers.push(setTimeout(() => this.stop('duration'), this.plan.durationSeconds * 1000));
+    if (this.plan.durationSeconds !== undefined)
+      this.timers.push(setTimeout(() => this.stop('duration'), this.plan.durationSeconds * 1000));
     this.timers.push(setInterval(() => this.tick(), PROGRESS_MS));
     this.markStarted();
   }
@@ -232,7 +238,14 @@ export class CaptureSession {
 
   private emitProgress(): void {
     const { id, packets, bytes, state, dropped, error } = this.info;
-    this.listeners.progress?.({ id, packets, bytes, state, ...(dropped !== undefined ? { dropped } : {}), ...(error ? { error } : {}) });
+    this.listeners.progress?.({
+      id,
+      packets,
+      bytes,
+      state,
+      ...(dropped !== undefined ? { dropped } : {}),
+      ...(error ? { error } : {}),
+    });
   }
 
   private setState(s: CaptureInfo['state']): void {
@@ -259,15 +272,26 @@ export class CaptureSession {
     this.live?.flush();
     const wasRunning = this.info.state !== 'starting';
     const cut = this.parser.leftover;
-    const helperSays = this.helperError ?? (code !== 0 ? this.rawStderr.filter(Boolean).join('; ') || `the capture helper exited with status ${code}` : undefined);
-    const error = this.failure ?? helperSays ?? (cut ? `the stream ended inside a packet (${cut} bytes left out)` : undefined);
+    const helperSays =
+      this.helperError ??
+      (code !== 0
+        ? this.rawStderr.filter(Boolean).join('; ') || `the capture helper exited with status ${code}`
+        : undefined);
+    const error =
+      this.failure ?? helperSays ?? (cut ? `the stream ended inside a packet (${cut} bytes left out)` : undefined);
     this.syncCounters();
     this.info.endedAt = new Date().toISOString();
     if (!wasRunning) this.info.durationMs = 0;
     // Ended by tcpdump's counters, ours, or trouble: a helper that died without reporting counters failed.
     // A helper killed after we asked it to stop (Ctrl-C at a pkexec prompt's terminal) still left whole files.
-    const broken = !!this.failure || !wasRunning || (code !== 0 && this.info.captured === undefined && (!this.stopReason || cut > 0));
-    this.info.endReason = broken ? 'error' : this.stopReason ?? (this.info.count !== undefined && this.info.captured === this.info.count ? 'count' : 'stopped');
+    const broken =
+      !!this.failure ||
+      !wasRunning ||
+      (code !== 0 && this.info.captured === undefined && (!this.stopReason || cut > 0));
+    this.info.endReason = broken
+      ? 'error'
+      : (this.stopReason ??
+        (this.info.count !== undefined && this.info.captured === this.info.count ? 'count' : 'stopped'));
     if (error) this.info.error = error;
     this.info.state = broken ? 'failed' : 'completed';
     this.save();
@@ -280,6 +304,7 @@ export class CaptureSession {
 /** A refused filter (exit 2, "filter: ...") is bad input; pkexec's 126/127 is a refused authorisation. */
 function startError(message: string, code: number): Error {
   if (message.startsWith('filter:') || code === 2) return new ValidationError(message);
-  if (code === 126 || code === 127 || /not authori[sz]ed|dismissed/i.test(message)) return new PermissionError(`not allowed to capture: ${message}`);
+  if (code === 126 || code === 127 || /not authori[sz]ed|dismissed/i.test(message))
+    return new PermissionError(`not allowed to capture: ${message}`);
   return new NovanetError(message);
 }

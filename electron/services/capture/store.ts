@@ -114,8 +114,21 @@ export function refresh(r: StoredCapture): StoredCapture {
   });
   const gone = !FINAL_STATES.includes(r.state) && !ownerAlive(r);
   // A running capture's record is saved about once a second; its age is worked out now.
-  const durationMs = r.state === 'running' || r.state === 'stopping' ? Math.max(r.durationMs, Date.now() - Date.parse(r.startedAt)) : r.durationMs;
-  return { ...r, files, durationMs, ...(gone ? { state: 'interrupted' as const, error: r.error ?? 'the process that ran this capture ended without finishing it' } : {}) };
+  const durationMs =
+    r.state === 'running' || r.state === 'stopping'
+      ? Math.max(r.durationMs, Date.now() - Date.parse(r.startedAt))
+      : r.durationMs;
+  return {
+    ...r,
+    files,
+    durationMs,
+    ...(gone
+      ? {
+          state: 'interrupted' as const,
+          error: r.error ?? 'the process that ran this capture ended without finishing it',
+        }
+      : {}),
+  };
 }
 
 /** Strips what only the store uses before a record leaves the services. */

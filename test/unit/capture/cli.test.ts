@@ -26,7 +26,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const start = (...extra: string[]) => main(['capture', 'start', '--interface', 'lo', '--output', join(dir, 'x.pcap'), ...extra]);
+const start = (...extra: string[]) =>
+  main(['capture', 'start', '--interface', 'lo', '--output', join(dir, 'x.pcap'), ...extra]);
 
 describe('novanet capture start: bad input exits 2, nothing started', () => {
   it.each([
@@ -51,28 +52,36 @@ describe('novanet capture start: bad input exits 2, nothing started', () => {
   });
 
   it.skipIf(!resolveTool('ip'))('an unknown interface names it', async () => {
-    expect(await main(['capture', 'start', '--interface', 'nosuchif0', '--output', join(dir, 'x.pcap')])).toBe(EXIT.usage);
+    expect(await main(['capture', 'start', '--interface', 'nosuchif0', '--output', join(dir, 'x.pcap')])).toBe(
+      EXIT.usage,
+    );
     expect(stderr()).toMatch(/--interface: nosuchif0 does not exist in the host namespace/);
   });
 
-  it.skipIf(!resolveTool('tcpdump') || !resolveTool('ip'))('a filter with a syntax error gives the compiler message', async () => {
-    expect(await start('--filter', 'icmp and and')).toBe(EXIT.usage);
-    expect(stderr()).toMatch(/--filter: can't parse filter expression: syntax error/);
-    expect(await start('--filter', 'port 99999')).toBe(EXIT.usage);
-    expect(stderr()).toMatch(/--filter: illegal port number 99999 > 65535/);
-  });
+  it.skipIf(!resolveTool('tcpdump') || !resolveTool('ip'))(
+    'a filter with a syntax error gives the compiler message',
+    async () => {
+      expect(await start('--filter', 'icmp and and')).toBe(EXIT.usage);
+      expect(stderr()).toMatch(/--filter: can't parse filter expression: syntax error/);
+      expect(await start('--filter', 'port 99999')).toBe(EXIT.usage);
+      expect(stderr()).toMatch(/--filter: illegal port number 99999 > 65535/);
+    },
+  );
 
-  it.skipIf(!resolveTool('tcpdump') || !resolveTool('ip'))('an output that is a symlink, a device or a directory', async () => {
-    symlinkSync('/etc/hostname', join(dir, 'link.pcap'));
-    for (const [path, re] of [
-      [join(dir, 'link.pcap'), /--output: .* is a symbolic link/],
-      ['/dev/null', /--output: \/dev\/null is a device/],
-      [dir, /--output: .* is a directory/],
-    ] as const) {
-      expect(await main(['capture', 'start', '--interface', 'lo', '--output', path])).toBe(EXIT.usage);
-      expect(stderr()).toMatch(re);
-    }
-  });
+  it.skipIf(!resolveTool('tcpdump') || !resolveTool('ip'))(
+    'an output that is a symlink, a device or a directory',
+    async () => {
+      symlinkSync('/etc/hostname', join(dir, 'link.pcap'));
+      for (const [path, re] of [
+        [join(dir, 'link.pcap'), /--output: .* is a symbolic link/],
+        ['/dev/null', /--output: \/dev\/null is a device/],
+        [dir, /--output: .* is a directory/],
+      ] as const) {
+        expect(await main(['capture', 'start', '--interface', 'lo', '--output', path])).toBe(EXIT.usage);
+        expect(stderr()).toMatch(re);
+      }
+    },
+  );
 });
 
 describe('novanet capture stop / list / delete', () => {

@@ -5,7 +5,8 @@ import { arp, ether, icmpEcho, ipv4, ipv6, tcp, u16, udp, v6 } from './frames';
 const A4 = [10, 0, 0, 1];
 const B4 = [10, 0, 0, 2];
 const meta = { no: 1, time: 1_700_000_000.5, length: 0 };
-const dec = (frame: Buffer, linkType: number = LINKTYPE.ETHERNET) => decodePacket(linkType, frame, { ...meta, length: frame.length });
+const dec = (frame: Buffer, linkType: number = LINKTYPE.ETHERNET) =>
+  decodePacket(linkType, frame, { ...meta, length: frame.length });
 
 describe('decodePacket', () => {
   it('TCP SYN and SYN-ACK with ports, flags and payload length', () => {
@@ -21,17 +22,30 @@ describe('decodePacket', () => {
     const reply = dec(ether(0x0800, ipv4(1, B4, A4, icmpEcho(0, 3, 1))));
     expect(reply).toMatchObject({ protocol: 'ICMP', src: '10.0.0.2', summary: 'ICMP echo reply id 3 seq 1' });
     const unreach = Buffer.from([3, 3, 0, 0, 0, 0, 0, 0]);
-    expect(dec(ether(0x0800, ipv4(1, A4, B4, unreach))).summary).toBe('ICMP destination unreachable (port unreachable)');
+    expect(dec(ether(0x0800, ipv4(1, A4, B4, unreach))).summary).toBe(
+      'ICMP destination unreachable (port unreachable)',
+    );
   });
 
   it('UDP with its length, named by a well-known port', () => {
-    expect(dec(ether(0x0800, ipv4(17, A4, B4, udp(40000, 5201, 100))))).toMatchObject({ protocol: 'UDP', summary: 'UDP 40000 → 5201 len=100' });
-    expect(dec(ether(0x0800, ipv4(17, A4, B4, udp(40000, 53, 30))))).toMatchObject({ protocol: 'DNS', summary: 'UDP 40000 → 53 len=30' });
+    expect(dec(ether(0x0800, ipv4(17, A4, B4, udp(40000, 5201, 100))))).toMatchObject({
+      protocol: 'UDP',
+      summary: 'UDP 40000 → 5201 len=100',
+    });
+    expect(dec(ether(0x0800, ipv4(17, A4, B4, udp(40000, 53, 30))))).toMatchObject({
+      protocol: 'DNS',
+      summary: 'UDP 40000 → 53 len=30',
+    });
   });
 
   it('ARP who-has and is-at, between MAC addresses', () => {
     const req = dec(ether(0x0806, arp(1, A4, B4)));
-    expect(req).toMatchObject({ protocol: 'ARP', src: '02:00:00:00:00:0a', dst: '02:00:00:00:00:0b', summary: 'ARP who-has 10.0.0.2 tell 10.0.0.1' });
+    expect(req).toMatchObject({
+      protocol: 'ARP',
+      src: '02:00:00:00:00:0a',
+      dst: '02:00:00:00:00:0b',
+      summary: 'ARP who-has 10.0.0.2 tell 10.0.0.1',
+    });
     expect(dec(ether(0x0806, arp(2, A4, B4))).summary).toBe('ARP 10.0.0.1 is-at 02:00:00:00:00:0a');
     expect(dec(ether(0x0806, arp(1, A4, A4))).summary).toBe('ARP announcement for 10.0.0.1');
   });
@@ -40,15 +54,32 @@ describe('decodePacket', () => {
     const ll = v6(0xfe80, 0, 0, 0, 0, 0, 0, 1);
     const dst = v6(0x2001, 0xdb8, 0, 0, 1, 0, 0, 2);
     const echo = dec(ether(0x86dd, ipv6(58, ll, dst, icmpEcho(128, 9, 4))));
-    expect(echo).toMatchObject({ src: 'fe80::1', dst: '2001:db8::1:0:0:2', protocol: 'ICMPv6', summary: 'ICMPv6 echo request id 9 seq 4' });
+    expect(echo).toMatchObject({
+      src: 'fe80::1',
+      dst: '2001:db8::1:0:0:2',
+      protocol: 'ICMPv6',
+      summary: 'ICMPv6 echo request id 9 seq 4',
+    });
     const target = v6(0xfe80, 0, 0, 0, 0, 0, 0, 2);
     const ns = Buffer.from([135, 0, 0, 0, 0, 0, 0, 0, ...target]);
-    expect(dec(ether(0x86dd, ipv6(58, ll, v6(0xff02, 0, 0, 0, 0, 1, 0xff00, 2), ns))).summary).toBe('ICMPv6 neighbor solicitation for fe80::2');
+    expect(dec(ether(0x86dd, ipv6(58, ll, v6(0xff02, 0, 0, 0, 0, 1, 0xff00, 2), ns))).summary).toBe(
+      'ICMPv6 neighbor solicitation for fe80::2',
+    );
   });
 
   it('IPv6 skips extension headers to reach TCP', () => {
     const hopByHop = Buffer.from([6, 0, 0, 0, 0, 0, 0, 0]);
-    const d = dec(ether(0x86dd, ipv6(0, v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1), v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2), Buffer.concat([hopByHop, tcp(1, 2, 0x11)]))));
+    const d = dec(
+      ether(
+        0x86dd,
+        ipv6(
+          0,
+          v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+          v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2),
+          Buffer.concat([hopByHop, tcp(1, 2, 0x11)]),
+        ),
+      ),
+    );
     expect(d.summary).toBe('TCP 1 → 2 [ACK, FIN] seq=1000 ack=0 win=64240 len=0');
   });
 
@@ -59,7 +90,9 @@ describe('decodePacket', () => {
   });
 
   it('later IPv4 fragments name the fragment, not a port pair read from payload', () => {
-    expect(dec(ether(0x0800, ipv4(17, A4, B4, Buffer.alloc(40), 1480))).summary).toBe('IPv4 fragment offset 1480 of UDP');
+    expect(dec(ether(0x0800, ipv4(17, A4, B4, Buffer.alloc(40), 1480))).summary).toBe(
+      'IPv4 fragment offset 1480 of UDP',
+    );
   });
 
   it('a packet cut by the snap length keeps what was decoded', () => {
@@ -73,7 +106,15 @@ describe('decodePacket', () => {
   it('unknown ethertypes, spanning tree and LLDP by name or number', () => {
     expect(dec(ether(0x88b5, Buffer.alloc(10))).summary).toBe('ethertype 0x88b5');
     expect(dec(ether(0x88cc, Buffer.alloc(10))).protocol).toBe('LLDP');
-    const stp = Buffer.from([...[1, 0x80, 0xc2, 0, 0, 0], ...[2, 0, 0, 0, 0, 1], ...u16(38), 0x42, 0x42, 3, ...new Array(35).fill(0)]);
+    const stp = Buffer.from([
+      ...[1, 0x80, 0xc2, 0, 0, 0],
+      ...[2, 0, 0, 0, 0, 1],
+      ...u16(38),
+      0x42,
+      0x42,
+      3,
+      ...new Array(35).fill(0),
+    ]);
     expect(dec(stp)).toMatchObject({ protocol: 'STP' });
   });
 

@@ -18,15 +18,47 @@ export function u32(v: number): number[] {
 
 export function ipv4(proto: number, src: number[], dst: number[], payload: Buffer, fragOffset = 0): Buffer {
   const total = 20 + payload.length;
-  return Buffer.from([0x45, 0, ...u16(total), 0, 1, ...u16(fragOffset / 8), 64, proto, 0, 0, ...src, ...dst, ...payload]);
+  return Buffer.from([
+    0x45,
+    0,
+    ...u16(total),
+    0,
+    1,
+    ...u16(fragOffset / 8),
+    64,
+    proto,
+    0,
+    0,
+    ...src,
+    ...dst,
+    ...payload,
+  ]);
 }
 
 export function ipv6(next: number, src: number[], dst: number[], payload: Buffer): Buffer {
   return Buffer.from([0x60, 0, 0, 0, ...u16(payload.length), next, 64, ...src, ...dst, ...payload]);
 }
 
-export function tcp(sp: number, dp: number, flags: number, opts: { seq?: number; ack?: number; data?: number } = {}): Buffer {
-  return Buffer.from([...u16(sp), ...u16(dp), ...u32(opts.seq ?? 1000), ...u32(opts.ack ?? 0), 0x50, flags, ...u16(64240), 0, 0, 0, 0, ...new Array(opts.data ?? 0).fill(0x61)]);
+export function tcp(
+  sp: number,
+  dp: number,
+  flags: number,
+  opts: { seq?: number; ack?: number; data?: number } = {},
+): Buffer {
+  return Buffer.from([
+    ...u16(sp),
+    ...u16(dp),
+    ...u32(opts.seq ?? 1000),
+    ...u32(opts.ack ?? 0),
+    0x50,
+    flags,
+    ...u16(64240),
+    0,
+    0,
+    0,
+    0,
+    ...new Array(opts.data ?? 0).fill(0x61),
+  ]);
 }
 
 export function udp(sp: number, dp: number, data = 0): Buffer {
@@ -38,7 +70,19 @@ export function icmpEcho(type: number, id: number, seq: number): Buffer {
 }
 
 export function arp(op: number, spa: number[], tpa: number[]): Buffer {
-  return Buffer.from([0, 1, 8, 0, 6, 4, ...u16(op), ...MAC_A, ...spa, ...(op === 1 ? [0, 0, 0, 0, 0, 0] : MAC_B), ...tpa]);
+  return Buffer.from([
+    0,
+    1,
+    8,
+    0,
+    6,
+    4,
+    ...u16(op),
+    ...MAC_A,
+    ...spa,
+    ...(op === 1 ? [0, 0, 0, 0, 0, 0] : MAC_B),
+    ...tpa,
+  ]);
 }
 
 /** An IPv6 address from its eight groups. */

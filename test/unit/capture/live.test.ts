@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveList } from '../../../electron/services/capture/live';
 import type { PacketSummary } from '../../../shared/model/capture';
 
-const pkt = (no: number): PacketSummary => ({ no, time: no, src: 'a', dst: 'b', protocol: 'UDP', length: 60, summary: 'x' });
+const pkt = (no: number): PacketSummary => ({
+  no,
+  time: no,
+  src: 'a',
+  dst: 'b',
+  protocol: 'UDP',
+  length: 60,
+  summary: 'x',
+});
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

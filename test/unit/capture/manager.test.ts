@@ -3,7 +3,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureManager, stopDetached } from '../../../electron/services/capture/manager';
-import { listRecords, loadRecord, newCaptureId, ownerAlive, processStart, refresh, saveRecord, type StoredCapture } from '../../../electron/services/capture/store';
+import {
+  listRecords,
+  loadRecord,
+  newCaptureId,
+  ownerAlive,
+  processStart,
+  refresh,
+  saveRecord,
+  type StoredCapture,
+} from '../../../electron/services/capture/store';
 import { fileToOpen, openCapture } from '../../../electron/services/capture/open';
 import { createCaptureHandlers } from '../../../electron/services/capture/api';
 import { captureStartParamsSchema } from '../../../shared/model/capture';
@@ -65,7 +74,12 @@ describe('capture records', () => {
     const reused = record({ state: 'running', pid: process.pid });
     expect(ownerAlive(reused)).toBe(false);
     // The app owns its captures by PID and start time.
-    const app = record({ state: 'running', owner: 'app', pid: process.pid, procStart: processStart(process.pid) as string });
+    const app = record({
+      state: 'running',
+      owner: 'app',
+      pid: process.pid,
+      procStart: processStart(process.pid) as string,
+    });
     expect(ownerAlive(app)).toBe(true);
     expect(ownerAlive({ ...app, procStart: '1' })).toBe(false);
   });
@@ -75,7 +89,12 @@ describe('capture records', () => {
     saveRecord(r);
     expect((await stopDetached(r)).state).toBe('interrupted');
     expect(loadRecord(r.id).state).toBe('interrupted');
-    const app = record({ state: 'running', owner: 'app', pid: process.pid, procStart: processStart(process.pid) as string });
+    const app = record({
+      state: 'running',
+      owner: 'app',
+      pid: process.pid,
+      procStart: processStart(process.pid) as string,
+    });
     await expect(stopDetached(app)).rejects.toThrow(/runs in the NovaNet app/);
   });
 
@@ -86,7 +105,12 @@ describe('capture records', () => {
     expect(m.delete(r.id)).toEqual([r.output]);
     expect(existsSync(r.output)).toBe(false);
     expect(listRecords()).toEqual([]);
-    const running = record({ state: 'running', owner: 'app', pid: process.pid, procStart: processStart(process.pid) as string });
+    const running = record({
+      state: 'running',
+      owner: 'app',
+      pid: process.pid,
+      procStart: processStart(process.pid) as string,
+    });
     saveRecord(running);
     expect(() => m.delete(running.id)).toThrow(/is running; stop it first/);
     expect(() => m.delete('20990101-000000-000000')).toThrow(NotFoundError);
@@ -105,7 +129,8 @@ describe('open', () => {
 
 describe('capture API params', () => {
   it('refuses bad limits with the field named, before anything runs', async () => {
-    const { handlers } = createCaptureHandlers({}, () => undefined, { discover: () => Promise.reject(new Error('not called')) });
+    const quiet = { progress: () => undefined, packets: () => undefined };
+    const { handlers } = createCaptureHandlers({}, quiet, { discover: () => Promise.reject(new Error('not called')) });
     const bad = [
       [{ interface: 'eth0', durationSeconds: 0 }, /params\.durationSeconds: must be more than 0/],
       [{ interface: 'eth0', count: -1 }, /params\.count: must be at least 1/],
@@ -124,7 +149,7 @@ describe('capture API params', () => {
   });
 
   it('lists and deletes through the handlers', async () => {
-    const { handlers } = createCaptureHandlers({}, () => undefined);
+    const { handlers } = createCaptureHandlers({}, { progress: () => undefined, packets: () => undefined });
     const r = record();
     saveRecord(r);
     const { captures } = await handlers['capture.list']({});

@@ -12,8 +12,20 @@ import {
 } from '../../../electron/services/capture/pcap';
 
 function stream(opts: { littleEndian: boolean; nanos?: boolean; sizes: number[] }): Buffer {
-  const parts = [buildGlobalHeader({ linkType: 1, littleEndian: opts.littleEndian, ...(opts.nanos ? { nanos: true } : {}) })];
-  opts.sizes.forEach((n, i) => parts.push(buildRecord({ tsSec: 1_700_000_000 + i, tsFrac: 123_456, data: Buffer.alloc(n, i & 0xff), origLen: n + 10, littleEndian: opts.littleEndian })));
+  const parts = [
+    buildGlobalHeader({ linkType: 1, littleEndian: opts.littleEndian, ...(opts.nanos ? { nanos: true } : {}) }),
+  ];
+  opts.sizes.forEach((n, i) =>
+    parts.push(
+      buildRecord({
+        tsSec: 1_700_000_000 + i,
+        tsFrac: 123_456,
+        data: Buffer.alloc(n, i & 0xff),
+        origLen: n + 10,
+        littleEndian: opts.littleEndian,
+      }),
+    ),
+  );
   return Buffer.concat(parts);
 }
 
@@ -33,14 +45,32 @@ function feed(buf: Buffer, piece: (i: number) => number): { records: Buffer[]; p
 describe('pcap global header', () => {
   it('reads little-endian microsecond files (what tcpdump writes on x86)', () => {
     const h = parseGlobalHeader(buildGlobalHeader({ linkType: 1, snaplen: 65535 }));
-    expect(h).toMatchObject({ littleEndian: true, nanos: false, versionMajor: 2, versionMinor: 4, snaplen: 65535, linkType: 1 });
+    expect(h).toMatchObject({
+      littleEndian: true,
+      nanos: false,
+      versionMajor: 2,
+      versionMinor: 4,
+      snaplen: 65535,
+      linkType: 1,
+    });
     expect(h.raw.length).toBe(24);
   });
 
   it('reads big-endian and nanosecond files', () => {
-    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 113, littleEndian: false }))).toMatchObject({ littleEndian: false, nanos: false, linkType: 113 });
-    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 276, littleEndian: false, nanos: true }))).toMatchObject({ littleEndian: false, nanos: true, linkType: 276 });
-    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 1, nanos: true }))).toMatchObject({ littleEndian: true, nanos: true });
+    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 113, littleEndian: false }))).toMatchObject({
+      littleEndian: false,
+      nanos: false,
+      linkType: 113,
+    });
+    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 276, littleEndian: false, nanos: true }))).toMatchObject({
+      littleEndian: false,
+      nanos: true,
+      linkType: 276,
+    });
+    expect(parseGlobalHeader(buildGlobalHeader({ linkType: 1, nanos: true }))).toMatchObject({
+      littleEndian: true,
+      nanos: true,
+    });
   });
 
   it('keeps only the link type of the FCS-carrying field', () => {
@@ -50,7 +80,9 @@ describe('pcap global header', () => {
   });
 
   it('refuses what is not pcap, naming the magic', () => {
-    expect(() => parseGlobalHeader(Buffer.from('0a0d0d0a' + '00'.repeat(20), 'hex'))).toThrow(/not a pcap stream \(magic 0x0a0d0d0a\)/);
+    expect(() => parseGlobalHeader(Buffer.from('0a0d0d0a' + '00'.repeat(20), 'hex'))).toThrow(
+      /not a pcap stream \(magic 0x0a0d0d0a\)/,
+    );
     expect(() => parseGlobalHeader(Buffer.alloc(10))).toThrow(PcapFormatError);
   });
 });

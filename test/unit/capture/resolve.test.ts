@@ -17,13 +17,30 @@ const link = (name: string, kind: Link['kind'] = 'veth'): Link => ({
   attributes: {},
 });
 const iface = (name: string) => ({ name, type: '', options: {}, externalIds: {} });
-const port = (name: string, tag?: number) => ({ uuid: name, name, trunks: [], interfaces: [iface(name)], externalIds: {}, ...(tag !== undefined ? { tag } : {}) });
+const port = (name: string, tag?: number) => ({
+  uuid: name,
+  name,
+  trunks: [],
+  interfaces: [iface(name)],
+  externalIds: {},
+  ...(tag !== undefined ? { tag } : {}),
+});
 
 const state: HostState = {
   target: {},
   takenAt: '2026-01-01T00:00:00Z',
   namespaces: [],
-  links: [link('br0', 'bridge'), link('vnet0', 'tap'), link('vnet1', 'tap'), link('vnet2', 'tap'), link('ovs0', 'ovs-internal'), link('p1'), link('p2'), link('p3'), link('virbr0', 'bridge')],
+  links: [
+    link('br0', 'bridge'),
+    link('vnet0', 'tap'),
+    link('vnet1', 'tap'),
+    link('vnet2', 'tap'),
+    link('ovs0', 'ovs-internal'),
+    link('p1'),
+    link('p2'),
+    link('p3'),
+    link('virbr0', 'bridge'),
+  ],
   bridges: [{ id: 'link::br0', name: 'br0', stp: { enabled: false }, vlanFiltering: false, ports: [] }],
   ovsBridges: [
     {
@@ -38,7 +55,20 @@ const state: HostState = {
       mirrors: [],
     },
   ],
-  networks: [{ id: 'net:default', name: 'default', uuid: 'n', active: true, persistent: true, autostart: true, bridge: 'virbr0', forwardMode: 'nat', ips: [], portGroups: [{ name: 'web' }] }],
+  networks: [
+    {
+      id: 'net:default',
+      name: 'default',
+      uuid: 'n',
+      active: true,
+      persistent: true,
+      autostart: true,
+      bridge: 'virbr0',
+      forwardMode: 'nat',
+      ips: [],
+      portGroups: [{ name: 'web' }],
+    },
+  ],
   domains: [
     {
       id: 'vm:web1',
@@ -47,11 +77,28 @@ const state: HostState = {
       state: 'running',
       persistent: true,
       nics: [
-        { id: 'vnic:web1:52:54:00:00:00:01', mac: '52:54:00:00:00:01', type: 'network', source: 'default', portGroup: 'web', target: 'vnet0' },
+        {
+          id: 'vnic:web1:52:54:00:00:00:01',
+          mac: '52:54:00:00:00:01',
+          type: 'network',
+          source: 'default',
+          portGroup: 'web',
+          target: 'vnet0',
+        },
         { id: 'vnic:web1:52:54:00:00:00:02', mac: '52:54:00:00:00:02', type: 'bridge', source: 'br0' },
       ],
     },
-    { id: 'vm:db', name: 'db', uuid: 'e', state: 'running', persistent: true, nics: [{ id: 'vnic:db:m1', mac: 'm1', type: 'bridge', source: 'br0', target: 'vnet1' }, { id: 'vnic:db:m2', mac: 'm2', type: 'bridge', source: 'br0', target: 'vnet2' }] },
+    {
+      id: 'vm:db',
+      name: 'db',
+      uuid: 'e',
+      state: 'running',
+      persistent: true,
+      nics: [
+        { id: 'vnic:db:m1', mac: 'm1', type: 'bridge', source: 'br0', target: 'vnet1' },
+        { id: 'vnic:db:m2', mac: 'm2', type: 'bridge', source: 'br0', target: 'vnet2' },
+      ],
+    },
   ],
   sources: {} as HostState['sources'],
 };
@@ -75,13 +122,19 @@ describe('resolveNode', () => {
   it('a port group with exactly one port is that port; with more it needs a mirror', () => {
     expect(resolveNode(state, portGroupNodeId('ovs0', 'vlan10'))).toMatchObject({ interface: 'p1' });
     expect(resolveNode(state, portGroupNodeId('default', 'web'))).toMatchObject({ interface: 'vnet0' });
-    expect(() => resolveNode(state, portGroupNodeId('ovs0', 'vlan20'))).toThrow('capture on a port group needs a mirror (coming with the mirrors section)');
+    expect(() => resolveNode(state, portGroupNodeId('ovs0', 'vlan20'))).toThrow(
+      'capture on a port group needs a mirror (coming with the mirrors section)',
+    );
     expect(() => resolveNode(state, portGroupNodeId('ovs0', 'vlan30'))).toThrow(/has no ports/);
     expect(() => resolveNode(state, portGroupNodeId('nosuch', 'x'))).toThrow(/no switch or network named nosuch/);
   });
 
   it('a veth end in another namespace carries that namespace', () => {
-    expect(resolveNode(state, 'link:other-ns:veth9')).toEqual({ interface: 'veth9', netns: 'other-ns', label: 'veth9 in other-ns' });
+    expect(resolveNode(state, 'link:other-ns:veth9')).toEqual({
+      interface: 'veth9',
+      netns: 'other-ns',
+      label: 'veth9 in other-ns',
+    });
   });
 
   it('refuses a namespace node and ids that are not on the graph', () => {

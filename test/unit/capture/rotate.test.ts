@@ -1,11 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../../../shared/ipc/errors';
 import { buildGlobalHeader, buildRecord, parsePcap, PcapStreamParser } from '../../../electron/services/capture/pcap';
-import { checkOutputPath, createExclusive, rotatedName, RotatingWriter } from '../../../electron/services/capture/rotate';
+import {
+  checkOutputPath,
+  createExclusive,
+  rotatedName,
+  RotatingWriter,
+} from '../../../electron/services/capture/rotate';
 
 let dir: string;
 beforeEach(() => {
@@ -16,11 +30,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** A stream of n records of varying size (60..1560 bytes), record i filled with i. */
 function records(n: number, littleEndian = true): Buffer {
   const parts = [buildGlobalHeader({ linkType: 1, littleEndian })];
-  for (let i = 0; i < n; i++) parts.push(buildRecord({ tsSec: i, tsFrac: 0, data: Buffer.alloc(60 + ((i * 37) % 1500), i & 0xff), littleEndian }));
+  for (let i = 0; i < n; i++)
+    parts.push(
+      buildRecord({ tsSec: i, tsFrac: 0, data: Buffer.alloc(60 + ((i * 37) % 1500), i & 0xff), littleEndian }),
+    );
   return Buffer.concat(parts);
 }
 
-function writeThrough(output: string, stream: Buffer, rotation: { maxBytes?: number; maxFiles?: number }, chunk = 4000): RotatingWriter {
+function writeThrough(
+  output: string,
+  stream: Buffer,
+  rotation: { maxBytes?: number; maxFiles?: number },
+  chunk = 4000,
+): RotatingWriter {
   const p = new PcapStreamParser();
   let w: RotatingWriter | undefined;
   for (let at = 0; at < stream.length; at += chunk) {
@@ -79,7 +101,9 @@ describe('RotatingWriter', () => {
       for (const f of w.kept.slice(0, -1)) expect(statSync(f).size).toBeGreaterThan(max - 1576);
       expect(w.packets).toBe(3000);
       expect(total).toBeLessThan(3000);
-      expect(w.kept.map((f) => f.slice(sub.length + 1))).toEqual(w.kept.map((_, i) => `cap.${w.deleted.length + i}.pcap`));
+      expect(w.kept.map((f) => f.slice(sub.length + 1))).toEqual(
+        w.kept.map((_, i) => `cap.${w.deleted.length + i}.pcap`),
+      );
     }
   });
 
@@ -148,6 +172,8 @@ describe('--output checks (nothing started on failure)', () => {
     refuse(join(ro, 'x.pcap'), /cannot write in the folder/);
   });
   it('names the field it is given (the API says output)', () => {
-    expect(() => checkOutputPath('/dev/null', { rotating: false, flag: 'output' })).toThrow(/^output: \/dev\/null is a device/);
+    expect(() => checkOutputPath('/dev/null', { rotating: false, flag: 'output' })).toThrow(
+      /^output: \/dev\/null is a device/,
+    );
   });
 });
