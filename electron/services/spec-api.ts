@@ -17,8 +17,17 @@ export function summary(v: Version): VersionSummary {
 }
 
 export function createSpecHandlers(defaultTarget: Target, emit: (p: EventPayload<'apply.progress'>) => void): SpecHandlers {
-  // Applies waiting for the user's "Keep these changes?", by id.
+  // Applies waiting for the user's "Keep these changes?", by id; and answers that came before the question
+  // (the user may press Keep while the server is still verifying).
   const waiting = new Map<string, (keep: boolean) => void>();
+  const early = new Map<string, boolean>();
+  const answer = (applyId: string, keep: boolean, running: Set<string>) => {
+    const resolve = waiting.get(applyId);
+    if (resolve) resolve(keep);
+    else if (running.has(applyId)) early.set(applyId, keep);
+    return { ok: !!resolve || running.has(applyId) };
+  };
+  const running = new Set<string>();
 
   return {
     'spec.list': async () => {
@@ -44,35 +53,36 @@ export function createSpecHandlers(defaultTarget: Target, emit: (p: EventPayload
       const { plan } = await prepare(target ?? defaultTarget, spec);
       if (plan.steps.length === 0) throw new ValidationError('document: nothing to apply, the host already matches the spec');
       const applyId = randomUUID();
+      running.add(applyId);
+      const finish = () => {
+        waiting.delete(applyId);
+        early.delete(applyId);
+        running.delete(applyId);
+      };
       void applyPlan(plan, spec, {
         trialSeconds: trialSeconds ?? DEFAULT_TRIAL_SECONDS,
         onEvent: (event) => emit({ applyId, event }),
         decide: () =>
           new Promise<boolean>((resolve) => {
-            waiting.set(applyId, resolve);
+            const given = early.get(applyId);
+            if (given !== undefined) resolve(given);
+            else waiting.set(applyId, resolve);
           }),
       }).then(
         (o) => {
-          waiting.delete(applyId);
+          finish();
           emit({ applyId, event: { type: 'done' }, outcome: { result: o.result, ...(o.reason ? { reason: o.reason } : {}), version: o.version.version } });
         },
         (err) => {
-          waiting.delete(applyId);
-          emit({ applyId, event: { type: 'error', message: (err as Error).message } });
+          finish();
+          const reason = (err as Error).message;
+          emit({ applyId, event: { type: 'done' }, outcome: { result: 'failed', reason } });
         },
       );
-      return { applyId, steps: plan.steps.length };
+      return { applyId, steps: plan.steps.length, plan };
     },
-    'apply.confirm': async ({ applyId }) => {
-      const answer = waiting.get(applyId);
-      answer?.(true);
-      return { ok: !!answer };
-    },
-    'apply.rollback': async ({ applyId }) => {
-      const answer = waiting.get(applyId);
-      answer?.(false);
-      return { ok: !!answer };
-    },
+    'apply.confirm': async ({ applyId }) => answer(applyId, true, running),
+    'apply.rollback': async ({ applyId }) => answer(applyId, false, running),
     'history.list': async ({ spec }) => ({ versions: (await listVersions(spec)).reverse().map(summary) }),
     'history.get': async ({ spec, version }) => {
       const v = await getVersion(spec, version).catch(() => {

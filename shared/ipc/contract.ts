@@ -48,7 +48,8 @@ export const applyProgressSchema = z.object({
   applyId: z.string(),
   /** A helper event (see shared/plan/helper-protocol.ts): step done/failed/undone, applied, trial, committed... */
   event: z.record(z.string(), z.unknown()).and(z.object({ type: z.string() })),
-  outcome: z.object({ result: applyResultSchema, reason: z.string().optional(), version: z.number().int() }).optional(),
+  /** The verdict; `version` is absent when the apply could not even start (nothing was recorded). */
+  outcome: z.object({ result: applyResultSchema, reason: z.string().optional(), version: z.number().int().optional() }).optional(),
 });
 export type ApplyProgress = z.infer<typeof applyProgressSchema>;
 
@@ -73,7 +74,8 @@ export const methods = {
   /** Plans again and applies through the helper; progress arrives as `apply.progress` events. */
   'apply.start': {
     params: z.object({ document: z.unknown(), target: targetSchema.optional(), trialSeconds: z.number().int().min(1).max(3600).optional() }).strict(),
-    result: z.object({ applyId: z.string(), steps: z.number().int() }),
+    /** The plan that runs: it was made again against the host at this moment. */
+    result: z.object({ applyId: z.string(), steps: z.number().int(), plan: planSchema }),
   },
   'apply.confirm': { params: z.object({ applyId: z.string() }).strict(), result: z.object({ ok: z.boolean() }) },
   'apply.rollback': { params: z.object({ applyId: z.string() }).strict(), result: z.object({ ok: z.boolean() }) },
