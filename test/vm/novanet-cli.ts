@@ -43,19 +43,32 @@ export class GuestNovanet {
     return `${GUEST_JOB_DIR}/specs/${a.file}`;
   }
 
-  async run(label: string, args: string[], timeoutMs = 120_000): Promise<VmRunResult> {
-    const env = `NOVANET_CONFIG_DIR=${GUEST_STATE}/config NOVANET_HELPER_STATE_DIR=${GUEST_STATE}/helper`;
-    const r = await this.vm.run(`${env} node ${shq(`${REPO_ROOT}/bin/novanet.js`)} ${args.map(shq).join(' ')}`, {
-      timeoutMs,
-    });
+  async run(label: string, args: string[], env: Record<string, string> = {}): Promise<VmRunResult> {
+    const vars = {
+      NOVANET_CONFIG_DIR: `${GUEST_STATE}/config`,
+      NOVANET_HELPER_STATE_DIR: `${GUEST_STATE}/helper`,
+      ...env,
+    };
+    const prefix = Object.entries(vars).map(([k, v]) => `${k}=${shq(v)}`);
+    const r = await this.vm.run(
+      `${prefix.join(' ')} node ${shq(`${REPO_ROOT}/bin/novanet.js`)} ${args.map(shq).join(' ')}`,
+      {
+        timeoutMs: 180_000,
+      },
+    );
     this.record(`novanet ${label}`, Math.round(r.durationMs));
     return r;
   }
 
   /** `novanet apply --yes`: plan, helper, verification by re-discovery, commit. Returns the raw result. */
-  async apply(a: SpecApply): Promise<VmRunResult> {
+  async apply(a: SpecApply, env: Record<string, string> = {}): Promise<VmRunResult> {
     const path = await this.writeSpec(a);
-    return this.run(`apply ${a.file} (${a.netns})`, ['apply', '-f', path, ...targetArgs(a), '--yes']);
+    const how = Object.entries(env).map(([k, v]) => `, ${k}=${v}`);
+    return this.run(
+      `apply ${a.file} (${a.netns}${how.join('')})`,
+      ['apply', '-f', path, ...targetArgs(a), '--yes'],
+      env,
+    );
   }
 
   /** Applies and insists on exit 0 (committed, or nothing to do). */
