@@ -158,8 +158,11 @@ class Session implements VmSession {
       if ((err as Error).message !== 'host timeout') throw err;
       this.pending = null;
       await this.kill();
+      // The kernel console is the only witness of why the guest stopped (a hung task, a 9p error, an oops).
+      const consoleText = (await readFile(this.consoleLog, 'utf8').catch(() => '')).trim();
       throw new VmCommandTimeoutError(
-        `VM command timed out after ${timeoutMs} ms and the guest stopped answering (VM torn down): ${command}`,
+        `VM command timed out after ${timeoutMs} ms and the guest stopped answering (VM torn down): ${command}` +
+          (consoleText ? `; console: ${tail(consoleText, 800)}` : ''),
         command,
         timeoutMs,
       );
