@@ -9,6 +9,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureManager } from '../../electron/services/capture/manager';
+import { createCaptureHandlers } from '../../electron/services/capture/api';
 import { CaptureSession } from '../../electron/services/capture/session';
 import { parsePcap } from '../../electron/services/capture/pcap';
 import { helperCommand } from '../../electron/services/apply';
@@ -178,6 +179,40 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
     expect((err as Error).message).toBe('filter: illegal port number 99999 > 65535');
     expect((await s.ended).state).toBe('failed');
     expect(descendants().filter((p) => p.comm === 'tcpdump' || p.cmdline.includes('novanet-helper'))).toEqual([]);
+  });
+
+  it('through the capture API by graph node id: events, list and delete', async () => {
+    const progress: string[] = [];
+    const batches: CapturePackets[] = [];
+    const api = createCaptureHandlers(
+      { netns: net.a },
+      { progress: (p) => progress.push(p.state), packets: (p) => batches.push(p) },
+    );
+    const out = join(dir, 'api.pcap');
+    const { id } = await api.handlers['capture.start']({
+      nodeId: `link:${net.a}:${net.ifA}`,
+      filter: 'icmp',
+      count: 4,
+      output: out,
+    });
+    await runInNs(net.a, ['ping', '-c', '3', '-i', '0.2', net.ipB]);
+    const done = await api.manager.session(id)?.ended;
+    expect(done).toMatchObject({
+      state: 'completed',
+      packets: 4,
+      nodeId: `link:${net.a}:${net.ifA}`,
+      interface: net.ifA,
+    });
+    expect(progress[0]).toBe('running');
+    expect(progress.at(-1)).toBe('completed');
+    expect(batches.flatMap((b) => b.packets).length).toBe(4);
+    const { captures } = await api.handlers['capture.list']({});
+    expect(captures.find((c) => c.id === id)?.files).toEqual([{ path: out, bytes: statSync(out).size }]);
+    await expect(api.handlers['capture.start']({ nodeId: 'vm:nope', output: join(dir, 'x.pcap') })).rejects.toThrow(
+      /nodeId: vm:nope is not on the graph/,
+    );
+    expect(await api.handlers['capture.delete']({ id })).toEqual({ deleted: [out] });
+    await api.close();
   });
 
   it('stopping leaves no tcpdump running and the file whole', async () => {

@@ -278,7 +278,10 @@ export class CaptureSession {
         ? this.rawStderr.filter(Boolean).join('; ') || `the capture helper exited with status ${code}`
         : undefined);
     const error =
-      this.failure ?? helperSays ?? (cut ? `the stream ended inside a packet (${cut} bytes left out)` : undefined);
+      this.failure ??
+      helperSays ??
+      (cut ? `the stream ended inside a packet (${cut} bytes left out)` : undefined) ??
+      (!wasRunning && this.stopReason ? 'stopped before tcpdump was listening' : undefined);
     this.syncCounters();
     this.info.endedAt = new Date().toISOString();
     if (!wasRunning) this.info.durationMs = 0;
