@@ -13,7 +13,7 @@
 import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
 import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from '../shared/plan/helper-protocol';
-import { JournalFile, openJournals } from './lib/journal';
+import { JournalFile, lockTarget, openJournals } from './lib/journal';
 import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';
 import { capture } from './lib/capture';
@@ -50,6 +50,19 @@ async function probe(req: ApplyRequest, address: string): Promise<boolean> {
 }
 
 async function apply(req: ApplyRequest, lines: AsyncIterator<string>): Promise<number> {
+  const lock = lockTarget(req.plan.target);
+  if ('heldBy' in lock) {
+    emit({ type: 'error', message: `another apply on this target is running (helper pid ${lock.heldBy}); try again when it has finished` });
+    return HELPER_EXIT.busy;
+  }
+  try {
+    return await applyLocked(req, lines);
+  } finally {
+    lock.release();
+  }
+}
+
+async function applyLocked(req: ApplyRequest, lines: AsyncIterator<string>): Promise<number> {
   const { plan } = req;
   // Only probes that pass now can tell us the change broke something.
   const probes: ApplyRequest['probes'] = [];
@@ -174,6 +187,9 @@ async function main(): Promise<number> {
   const recovered = parsed.data.verb === 'capture' ? 0 : await recover();
   if (parsed.data.verb === 'capture') {
     eventStream = process.stderr;
+    // Ctrl-C on the caller's terminal reaches us too (pkexec keeps the terminal for its prompt): the caller
+    // ends the capture by closing stdin, so tcpdump can still flush and report its counters.
+    process.on('SIGINT', () => undefined);
     return capture(parsed.data, lines, emit);
   }
   if (parsed.data.verb === 'recover') {

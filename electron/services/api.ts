@@ -9,6 +9,8 @@ import { hostCapabilities } from './capabilities';
 import { watchTarget, type Watch } from './watch';
 import { VERSION } from './version';
 import { createSpecHandlers } from './spec-api';
+import { createStatsHandlers } from './stats/api';
+import { createCaptureHandlers } from './capture/api';
 
 export interface ServiceOptions {
   transport: 'electron' | 'web';
@@ -48,6 +50,12 @@ export function createServices(opts: ServiceOptions): Services {
     }
   };
 
+  const statsApi = createStatsHandlers(opts.defaultTarget, (event, payload) => emit(event, payload as never));
+  const captureApi = createCaptureHandlers(opts.defaultTarget, {
+    progress: (p) => emit('capture.progress', p),
+    packets: (p) => emit('capture.packets', p),
+  });
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'NovaNet',
@@ -64,6 +72,8 @@ export function createServices(opts: ServiceOptions): Services {
       return { state: full, graph: buildGraph(full) };
     },
     ...createSpecHandlers(opts.defaultTarget, (p) => emit('apply.progress', p)),
+    ...statsApi.handlers,
+    ...captureApi.handlers,
   };
 
   const events: EventSource = {

@@ -102,6 +102,8 @@ export async function applyPlan(plan: Plan, document: NetworkSpec, opts: ApplyOp
   // A decision still pending (nobody answered) no longer matters: the helper has ended the trial itself.
   void decided;
   await Promise.all(audits);
+  // Exit codes: HELPER_EXIT (0 committed, 1 failed and rolled back, 2 invalid, 3 not root, 4 rolled back,
+  // 5 rollback incomplete, 6 busy). Anything not kept and not half-undone is a failure that changed nothing.
   const result: ApplyResult = code === 0 ? 'committed' : code === 4 ? 'rolled-back' : code === 5 ? 'rollback-incomplete' : 'failed';
   const version = await recordVersion({ spec: plan.spec, target: plan.target, document, plan, result, ...(failure ? { reason: failure } : {}) });
   return { result, ...(failure ? { reason: failure } : {}), version, events };

@@ -5,12 +5,17 @@
  * functions, so the same probe runs unchanged elsewhere (the test VM runs `probeShellScript()` in its guest and
  * feeds the output to `classifyProbe()`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { configDir } from './config-dir';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { run as defaultRun, inNetns, resolveTool, ToolError, type Runner } from './runner';
 import {
   capabilityLabels,
+  capabilitiesSchema,
   capabilityNames,
   type Capabilities,
   type CapabilityName,
@@ -258,9 +263,39 @@ export async function probeCapabilities(_target: Target = {}, runner: Runner = d
 }
 
 let cached: Promise<Capabilities> | undefined;
-/** Kernel features do not change while NovaNet runs, and are the same in every namespace: probe once. */
+
+/** The probe's answer holds for one boot of one kernel with the same OVS install: kept on disk under that key. */
+function cacheFile(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const key = createHash('sha256').update(`${release()}|${boot}|${resolveTool('ovs-vswitchd') ?? ''}`).digest('hex').slice(0, 16);
+    return join(configDir(), `capabilities-${key}.json`);
+  } catch {
+    return undefined;
+  }
+}
+
+async function probeOrCached(): Promise<Capabilities> {
+  const file = cacheFile();
+  if (file) {
+    try {
+      return capabilitiesSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    } catch {
+      /* not probed on this boot yet */
+    }
+  }
+  const caps = await probeCapabilities();
+  const complete = Object.values(caps.features).every((f) => f.probed !== false);
+  if (file && complete) {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch(() => undefined);
+    await writeFile(file, JSON.stringify(caps), { mode: 0o600 }).catch(() => undefined);
+  }
+  return caps;
+}
+
+/** Kernel features do not change while the machine runs, and are the same in every namespace: probe once a boot. */
 export function hostCapabilities(): Promise<Capabilities> {
-  cached ??= probeCapabilities().catch((err) => {
+  cached ??= probeOrCached().catch((err) => {
     cached = undefined;
     throw err;
   });

@@ -60,10 +60,18 @@ export async function lastCommitted(spec: string): Promise<Version | undefined> 
 export async function recordVersion(v: Omit<Version, 'version' | 'user' | 'at'>): Promise<Version> {
   await mkdir(historyDir(v.spec), { recursive: true, mode: 0o700 });
   const existing = await listVersions(v.spec);
-  const version = (existing[existing.length - 1]?.version ?? 0) + 1;
-  const full: Version = { ...v, version, at: new Date().toISOString(), user: userInfo().username };
-  await writeFile(file(v.spec, version), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return full;
+  let version = (existing[existing.length - 1]?.version ?? 0) + 1;
+  // Two applies of one spec may finish together: the exclusive create decides who gets a number.
+  for (;;) {
+    const full: Version = { ...v, version, at: new Date().toISOString(), user: userInfo().username };
+    try {
+      await writeFile(file(v.spec, version), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      return full;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || version > 1_000_000) throw err;
+      version++;
+    }
+  }
 }
 
 export async function audit(entry: { spec: string; argv: string[]; input?: string[]; exitCode: number; stderr?: string }): Promise<void> {

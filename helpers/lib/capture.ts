@@ -12,7 +12,9 @@ export type Emit = (e: HelperEvent) => void;
 function tcpdumpArgv(req: CaptureRequest, compileOnly: boolean): { tool: 'ip' | 'tcpdump'; args: string[] } {
   const base = compileOnly
     ? ['-d', '-i', req.interface]
-    : ['-i', req.interface, '-U', '-w', '-', '-s', String(req.snaplen), '-n', ...(req.count ? ['-c', String(req.count)] : [])];
+    : // Immediate mode: packets reach the caller as they arrive (and the last ones before a stop are not lost);
+      // a 32 MiB buffer rides out a busy CPU instead of dropping.
+      ['-i', req.interface, '--immediate-mode', '-B', '32768', '-U', '-w', '-', '-s', String(req.snaplen), '-n', ...(req.count ? ['-c', String(req.count)] : [])];
   // '--' ends the options: the filter is data, whatever it says.
   const tcpdump = [...base, '--', ...(req.filter.trim() ? [req.filter] : [])];
   return req.target.netns ? { tool: 'ip', args: ['netns', 'exec', req.target.netns, toolPath('tcpdump'), ...tcpdump] } : { tool: 'tcpdump', args: tcpdump };
@@ -35,10 +37,15 @@ export async function capture(req: CaptureRequest, lines: AsyncIterator<string>,
   const run = tcpdumpArgv(req, false);
   const child = spawn(toolPath(run.tool), run.args, { env: HELPER_ENV, stdio: ['ignore', 1, 'pipe'], shell: false });
   let stderr = '';
+  let announced = false;
   child.stderr?.on('data', (d) => {
     if (stderr.length < 65_536) stderr += d;
-    const m = /listening on \S+, link-type (\S+)/.exec(String(d));
-    if (m) emit({ type: 'capture-started', interface: req.interface, linkType: m[1] });
+    // tcpdump may print its banner in pieces: look at everything so far.
+    const m = announced ? null : /listening on \S+, link-type (\S+)/.exec(stderr);
+    if (m) {
+      announced = true;
+      emit({ type: 'capture-started', interface: req.interface, linkType: m[1] });
+    }
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 0)));
   // The caller going away, or saying "stop", ends the capture; tcpdump flushes and prints its counters.

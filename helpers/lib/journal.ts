@@ -3,7 +3,7 @@
  * next start to undo exactly what may have run. Lives in a root-owned directory only the helper writes.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { planSchema, stepSchema } from '../../shared/plan/operations';
 
@@ -77,12 +77,48 @@ export class JournalFile {
 
 const stateFile = (path: string) => path.replace(/\.json$/, '.state.json');
 
+/** A helper still running owns its journal: recovery must not undo an apply that is in progress. */
+export function ownerAlive(path: string): boolean {
+  const pid = Number(/^\d+-(\d+)-/.exec(basename(path))?.[1]);
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('novanet');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One apply per target at a time: a lock file naming the helper that holds it. A lock whose helper is gone is
+ * taken over. Returns a release function, or the holder's pid.
+ */
+export function lockTarget(target: object): { release(): void } | { heldBy: number } {
+  const dir = join(stateDir(), 'locks');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${Buffer.from(JSON.stringify(target)).toString('base64url').slice(0, 120)}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return { release: () => rmSync(path, { force: true }) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(path, 'utf8'));
+      if (ownerAlive(`0-${holder}-lock`)) return { heldBy: holder };
+      rmSync(path, { force: true });
+    }
+  }
+  return { heldBy: -1 };
+}
+
 export function openJournals(): JournalFile[] {
   const dir = journalDir();
   const out: JournalFile[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.json') || f.endsWith('.state.json')) continue;
     const path = join(dir, f);
+    if (ownerAlive(path)) continue;
     try {
       const head = z.object({ plan: planSchema, startedAt: z.string() }).parse(JSON.parse(readFileSync(path, 'utf8')));
       // No state yet: the helper died before its first batch, so nothing ran.

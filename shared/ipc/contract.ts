@@ -8,6 +8,8 @@ import { hostStateSchema } from '../model/host-state';
 import { topologyGraphSchema } from '../topology/graph';
 import { planSchema } from '../plan/operations';
 import { specNameSchema } from '../spec/schema';
+import * as stats from '../model/stats';
+import * as capture from '../model/capture';
 import { METHOD_NAMES, EVENT_NAMES, type MethodName, type EventName } from './names';
 
 export { isMethodName, isEventName, type MethodName, type EventName } from './names';
@@ -84,12 +86,30 @@ export const methods = {
     params: z.object({ spec: specNameSchema, version: z.number().int().positive() }).strict(),
     result: z.object({ summary: versionSummarySchema, document: z.unknown(), plan: planSchema }),
   },
+  /** The series a target has (interfaces, vNICs, VMs, port groups, switches) and how it is sampled. */
+  'stats.series': { params: stats.statsSeriesParamsSchema, result: stats.statsSeriesResultSchema },
+  'stats.history': { params: stats.statsHistoryParamsSchema, result: stats.statsHistoryResultSchema },
+  /** Live samples of the chosen series only, at the rate the view needs; renewed by calling again (a lease). */
+  'stats.subscribe': { params: stats.statsSubscribeParamsSchema, result: stats.statsSubscribeResultSchema },
+  'stats.unsubscribe': { params: stats.statsUnsubscribeParamsSchema, result: stats.okResultSchema },
+  'alerts.list': { params: stats.alertsListParamsSchema, result: stats.alertsListResultSchema },
+  'alerts.getRules': { params: noParams, result: stats.alertRulesResultSchema },
+  'alerts.setRules': { params: stats.alertsSetRulesParamsSchema, result: stats.alertRulesResultSchema },
+  'capture.start': { params: capture.captureStartParamsSchema, result: capture.captureStartResultSchema },
+  'capture.stop': { params: capture.captureIdParamsSchema, result: capture.captureStopResultSchema },
+  'capture.list': { params: noParams, result: capture.captureListResultSchema },
+  'capture.delete': { params: capture.captureIdParamsSchema, result: capture.captureDeleteResultSchema },
+  'capture.open': { params: capture.captureIdParamsSchema, result: capture.captureOpenResultSchema },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 
 export const events = {
   /** The host changed (ip monitor, OVSDB, libvirt); the renderer refetches the snapshot. */
   'topology.changed': z.object({ at: z.string(), reasons: z.array(z.string()) }),
   'apply.progress': applyProgressSchema,
+  'stats.sample': stats.statsSampleEventSchema,
+  'alerts.changed': stats.alertsChangedSchema,
+  'capture.progress': capture.captureProgressSchema,
+  'capture.packets': capture.capturePacketsSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;

@@ -13,8 +13,20 @@ export const METHOD_NAMES = [
   'apply.rollback',
   'history.list',
   'history.get',
+  'stats.series',
+  'stats.history',
+  'stats.subscribe',
+  'stats.unsubscribe',
+  'alerts.list',
+  'alerts.getRules',
+  'alerts.setRules',
+  'capture.start',
+  'capture.stop',
+  'capture.list',
+  'capture.delete',
+  'capture.open',
 ] as const;
-export const EVENT_NAMES = ['topology.changed', 'apply.progress'] as const;
+export const EVENT_NAMES = ['topology.changed', 'apply.progress', 'stats.sample', 'alerts.changed', 'capture.progress', 'capture.packets'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

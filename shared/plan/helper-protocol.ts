@@ -67,4 +67,6 @@ export const HELPER_EXIT = {
   notRoot: 3,
   rolledBack: 4,
   rollbackIncomplete: 5,
+  /** Another apply on the same target is running. */
+  busy: 6,
 } as const;

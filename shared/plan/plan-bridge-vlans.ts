@@ -23,9 +23,16 @@ export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: Ho
   for (const sw of spec.switches) {
     if (sw.type !== 'linux' || !sw.vlanFiltering) continue;
     const br = state.bridges.find((b) => b.name === sw.name);
-    for (const port of sw.ports) {
-      if (!port.portGroup) continue;
-      const want = groupVlans(sw.portGroups.find((g) => g.name === port.portGroup));
+    // Uplinks carry every VLAN the switch's port groups use, tagged, plus the default VLAN untagged: as a
+    // vSphere uplink does. A port listed with a group of its own is planned by that group.
+    const used = [...new Set(sw.portGroups.flatMap((g) => groupVlans(g).map((v) => v.vid)))].filter((v) => v !== 1).sort((a, b) => a - b);
+    const uplinkVlans = [{ vid: 1, pvid: true, untagged: true }, ...used.map((vid) => ({ vid, pvid: false, untagged: false }))];
+    const members = [
+      ...sw.uplinks.map((name) => ({ name, portGroup: 'uplink', want: uplinkVlans })),
+      ...sw.ports.filter((p) => p.portGroup).map((p) => ({ name: p.name, portGroup: p.portGroup as string, want: groupVlans(sw.portGroups.find((g) => g.name === p.portGroup)) })),
+    ];
+    for (const port of members) {
+      const want = port.want;
       // A port that joins now, or a bridge that starts filtering now, starts from the kernel's default VLAN 1.
       const observed = br?.vlanFiltering ? br.ports.find((p) => p.name === port.name)?.vlans ?? DEFAULT : DEFAULT;
       const obj = `switch ${sw.name}`;

@@ -28,7 +28,7 @@ import {
   toEnvelope,
 } from '../../../shared/ipc/errors';
 import type { Target } from '../../../shared/model/target';
-import { createSpecHandlers } from '../../../electron/services/spec-api';
+import { otherHandlers } from '../support/services';
 
 const INFO: AppInfo = {
   name: 'NovaNet',
@@ -47,7 +47,7 @@ function fakeHandlers() {
       throw new NotFoundError('network namespace "gone" does not exist', { netns: 'gone' });
     }),
     // Real handlers; these tests never call them.
-    ...createSpecHandlers({}, () => undefined),
+    ...otherHandlers(),
   } satisfies Handlers;
 }
 
@@ -62,7 +62,7 @@ describe('contract types', () => {
     expectTypeOf<MethodResult<'topology.snapshot'>>().toEqualTypeOf<Snapshot>();
     expectTypeOf<EventPayload<'topology.changed'>>().toEqualTypeOf<{ at: string; reasons: string[] }>();
     expectTypeOf<'app.info' | 'topology.snapshot' | 'spec.plan' | 'apply.start' | 'history.list'>().toExtend<MethodName>();
-    expectTypeOf<EventName>().toEqualTypeOf<'topology.changed' | 'apply.progress'>();
+    expectTypeOf<'topology.changed' | 'apply.progress' | 'stats.sample' | 'capture.packets'>().toExtend<EventName>();
   });
 
   it('types NovanetApi.invoke and on per method and event', () => {
@@ -79,7 +79,7 @@ describe('contract types', () => {
       // @ts-expect-error netns must be a string
       void api.invoke('topology.snapshot', { target: { netns: 1 } });
       // @ts-expect-error unknown event
-      api.on('stats.sample', () => undefined);
+      api.on('stats.nonsense', () => undefined);
     };
     expect(typeof neverRun).toBe('function');
   });
@@ -252,7 +252,7 @@ describe('typedApi', () => {
   it('refuses unknown events without touching the transport', () => {
     const on = vi.fn(() => () => undefined);
     const api = typedApi(rawOf(async () => null, on));
-    expect(() => api.on('stats.sample' as 'topology.changed', () => undefined)).toThrow(ValidationError);
+    expect(() => api.on('stats.nonsense' as 'topology.changed', () => undefined)).toThrow(ValidationError);
     expect(on).not.toHaveBeenCalled();
   });
 });

@@ -133,7 +133,7 @@ describe('bindIpc: events', () => {
     expect(events(a)).toHaveLength(1);
   });
 
-  it.each([['stats.sample'], ['__proto__'], [42], [undefined]])('ignores subscriptions to unknown event %j', (event) => {
+  it.each([['stats.nonsense'], ['__proto__'], [42], [undefined]])('ignores subscriptions to unknown event %j', (event) => {
     const a = new FakeWebContents();
     ipc.sendFrom(a, top, IPC_CHANNELS.sub, event);
     expect(t.events.count('topology.changed')).toBe(0);

@@ -4,6 +4,8 @@ import type { AppInfo, EventName, EventPayload, EventSource, Handlers, Snapshot 
 import type { Services } from '../../../electron/services/api';
 import { NotFoundError } from '../../../shared/ipc/errors';
 import { createSpecHandlers } from '../../../electron/services/spec-api';
+import { createStatsHandlers } from '../../../electron/services/stats/api';
+import { createCaptureHandlers } from '../../../electron/services/capture/api';
 
 export const INFO: AppInfo = {
   name: 'NovaNet',
@@ -32,6 +34,15 @@ export class TestEvents implements EventSource {
   }
 }
 
+/** The real handlers of every method but the two these tests fake; none of them runs unless called. */
+export function otherHandlers() {
+  return {
+    ...createSpecHandlers({}, () => undefined),
+    ...createStatsHandlers({}, () => undefined, { autoStart: false }).handlers,
+    ...createCaptureHandlers({}, { progress: () => undefined, packets: () => undefined }).handlers,
+  };
+}
+
 export function testServices() {
   const handlers = {
     'app.info': vi.fn(async () => INFO),
@@ -39,7 +50,7 @@ export function testServices() {
       throw new NotFoundError(`network namespace "${target?.netns ?? ''}" does not exist`);
     }),
     // Real handlers; these tests never call them.
-    ...createSpecHandlers({}, () => undefined),
+    ...otherHandlers(),
   } satisfies Handlers;
   const events = new TestEvents();
   const close = vi.fn();
