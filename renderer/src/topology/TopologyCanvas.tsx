@@ -9,10 +9,13 @@ import {
   Panel,
   ReactFlow,
   getViewportForBounds,
+  useStore,
   type NodeChange,
+  type ReactFlowState,
   type Viewport,
 } from '@xyflow/react';
-import { NetNode } from './NetNode';
+import { FAR_ZOOM, NetNode } from './NetNode';
+import { FarEdges } from './FarEdges';
 import { Legend } from './Legend';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout/elk-graph';
 import type { NetFlowEdge, NetFlowNode } from './flow-types';
@@ -26,6 +29,8 @@ export const fitViewOptions = {
   maxZoom: 1,
 } as const;
 const minimapStyle = { width: 168, height: 108 };
+const noEdges: NetFlowEdge[] = [];
+const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 const minimapClass = (n: NetFlowNode) => `mm-node kind-${n.data.node.kind}`;
 
 /*
@@ -69,6 +74,7 @@ interface CanvasProps {
 
 export function TopologyCanvas(p: CanvasProps) {
   const { nodes, edges, onNodesChange, onPaneClick, edgeKinds } = p;
+  const far = useStore(isFar);
   const box = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport>();
   useLayoutEffect(() => {
@@ -83,7 +89,7 @@ export function TopologyCanvas(p: CanvasProps) {
       {viewport && (
         <ReactFlow<NetFlowNode, NetFlowEdge>
           nodes={nodes}
-          edges={edges}
+          edges={far ? noEdges : edges}
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onPaneClick={onPaneClick}
@@ -97,6 +103,7 @@ export function TopologyCanvas(p: CanvasProps) {
           deleteKeyCode={null}
           onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
         >
+          {far && <FarEdges nodes={nodes} edges={edges} />}
           <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
           <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions}>
             <ControlButton
