@@ -121,7 +121,15 @@ export class FileCold extends BlockStore {
     }
   }
   write(block: number, pos: number, words: Uint16Array): void {
-    this.io('writing', () => writeSync(this.fd, words, 0, words.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2));
+    // Once a minute per interface: no closure here.
+    if (this.failed || this.fd < 0) return;
+    try {
+      writeSync(this.fd, words, 0, words.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2);
+    } catch (err) {
+      this.io('writing', () => {
+        throw err;
+      });
+    }
   }
   fillMissing(block: number, pos: number, count: number): void {
     const w = missingSlots(count);

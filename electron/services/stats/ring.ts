@@ -62,6 +62,7 @@ export class History {
   private readonly scratch = [0, 1, 2].map(() => new Float64Array(FIELDS));
 
   private readonly coldWords = new Uint16Array(WORDS_PER_SLOT);
+  private readonly evicted = new Float64Array(FIELDS);
   /** The cold block a read() is going through, fetched once per read. */
   private coldCache: { block: number; data: Uint16Array } | undefined;
 
@@ -187,7 +188,7 @@ export class History {
     const t = r.tiers[1]!;
     const cap = this.tiers[1]!.capacity;
     const per = this.tiers[2]!.resS / this.tiers[1]!.resS;
-    const v = new Float64Array(FIELDS);
+    const v = this.evicted; // feed() copies it into the minute's sums at once, and nothing here evicts again
     for (let e = from; e <= to; e++) {
       this.decodeAt(t, e % cap, v);
       this.feed(r, 2, Math.floor(e / per), v);
