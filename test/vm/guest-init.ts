@@ -33,6 +33,13 @@ $B mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose root
 for d in tmp run var/tmp var/log; do $B mount -t tmpfs -o mode=1777 tmpfs "$R/$d" || fail "tmpfs on /$d"; done
 $B mkdir -p $R${GUEST_JOB_DIR}
 $B mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 job $R${GUEST_JOB_DIR} || fail "cannot mount the job share"
+# The project may live under a path the guest covers with tmpfs (a CI checkout in /tmp): it gets its own share,
+# read-only, at the same path.
+P=$($B cat $R${GUEST_JOB_DIR}/project-dir 2>/dev/null)
+if [ -n "$P" ]; then
+  $B mkdir -p "$R$P" 2>/dev/null
+  $B mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose proj "$R$P" || fail "cannot mount the project share at $P"
+fi
 $B cp $B $R${GUEST_BUSYBOX}
 $B cp /agent.sh $R/run/novanet/agent.sh
 $B mount --move /proc $R/proc

@@ -230,6 +230,9 @@ export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
   const jobDir = join(work, 'job');
   const consoleLog = join(work, 'console.log');
   await mkdir(jobDir);
+  // The project directory (where the tests run from) is shared on its own, so a checkout under /tmp is visible.
+  const projectDir = opts.projectDir ?? process.cwd();
+  await writeFile(join(jobDir, 'project-dir'), projectDir);
   // qemu's option parser splits on ',' (',,' is a literal comma).
   const opt = (p: string) => p.replace(/,/g, ',,');
   const qemuArgs = [
@@ -240,6 +243,7 @@ export async function bootVm(opts: BootOptions = {}): Promise<VmSession> {
     ...['-serial', `file:${opt(consoleLog)}`, '-chardev', 'stdio,id=ctl,signal=off', '-serial', 'chardev:ctl'],
     ...['-virtfs', 'local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap'],
     ...['-virtfs', `local,path=${opt(jobDir)},mount_tag=job,security_model=none,multidevs=remap`],
+    ...['-virtfs', `local,path=${opt(projectDir)},mount_tag=proj,security_model=none,readonly=on,multidevs=remap`],
   ];
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
   // --pdeathsig: the kernel kills qemu even if Node dies by SIGKILL, where no exit handler runs.

@@ -2,6 +2,8 @@
 
 export interface BootOptions {
   memoryMb?: number;
+  /** Shared read-only at the same path in the guest (default: the current directory, the repository). */
+  projectDir?: string;
   cpus?: number;
   /** From starting qemu to the guest agent's ready line. */
   bootTimeoutMs?: number;
