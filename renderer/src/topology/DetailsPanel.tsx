@@ -3,6 +3,7 @@ import { X } from 'lucide-react';
 import { nodeKindLabels, type GraphNode, type TopologyGraph } from '../../../shared/topology/graph';
 import { kindIcons, unknownKindIcon } from './kind-style';
 import { neighboursOf } from './relations';
+import '../styles/details.css';
 
 function formatValue(v: string | number | boolean): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';

@@ -19,6 +19,7 @@ import { FarEdges } from './FarEdges';
 import { Legend } from './Legend';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout/elk-graph';
 import type { NetFlowEdge, NetFlowNode } from './flow-types';
+import '../styles/flow.css';
 
 const nodeTypes = { net: NetNode };
 const MIN_ZOOM = 0.03;
