@@ -195,8 +195,12 @@ describe.skipIf(skip)('packet capture between namespaces', () => {
       count: 4,
       output: out,
     });
+    // Taken before the traffic: with immediate mode the count is reached during the ping, and a finished
+    // capture leaves the manager's live sessions.
+    const session = api.manager.session(id);
+    expect(session).toBeDefined();
     await runInNs(net.a, ['ping', '-c', '3', '-i', '0.2', net.ipB]);
-    const done = await api.manager.session(id)?.ended;
+    const done = await session?.ended;
     expect(done).toMatchObject({
       state: 'completed',
       packets: 4,
