@@ -113,6 +113,15 @@ describe.skipIf(skip)('switches view and changes panel', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('styles the pending switch and its uplink in the graph before anything is applied', async () => {
+    await page.getByTestId('nav-topology').click();
+    // The switch does not exist yet: a placeholder stands for it; the uplink it takes is marked as changing.
+    await page.locator(`.react-flow__node.is-pending-add[data-id="${id(SWITCH)}"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`.react-flow__node.is-pending-change[data-id="${id(UPLINK)}"]`).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'topology-pending-light');
+    await page.getByTestId('nav-switches').click();
+  });
+
   it('applies with progress per step, counts down, keeps; the switch is in the graph', async () => {
     await changes.setTrialSeconds(60);
     await changes.apply();

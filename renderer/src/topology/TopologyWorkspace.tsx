@@ -4,9 +4,11 @@ import { LoadingState } from '../app/StatePanels';
 import { useLayout } from './use-layout';
 import { TopologyFlow } from './TopologyFlow';
 import { Banner } from './Banners';
+import { useGraphWithGhosts } from './use-ghosts';
 
 /** Waits for the first layout of this target, then shows the interactive graph. */
-export function TopologyWorkspace({ graph, targetKey }: { graph: TopologyGraph; targetKey: string }) {
+export function TopologyWorkspace({ graph: hostGraph, targetKey }: { graph: TopologyGraph; targetKey: string }) {
+  const graph = useGraphWithGhosts(hostGraph);
   const layout = useLayout(graph, targetKey);
   if (!layout.ready) {
     return <LoadingState text={`Arranging ${graph.nodes.length} objects…`} />;

@@ -3,7 +3,9 @@
  * changed (TanStack Query's structural sharing keeps unchanged GraphNodes identical across refetches), so a host
  * change re-renders only what changed, and a 1000-node graph is not rebuilt per keystroke or per drag frame.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { SpecContext } from '../model/spec-context';
+import { pendingMarks, type PendingMark } from '../changes/pending';
 import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import { nodeKindLabels, type GraphEdge, type GraphNode, type TopologyGraph } from '../../../shared/topology/graph';
 import { NODE_HEIGHT, NODE_WIDTH, orientEdge, type XY } from './layout/elk-graph';
@@ -17,6 +19,34 @@ export interface FlowInputs {
   hiddenKinds: ReadonlySet<string>;
   /** Ids matching the search, or null when there is no search. */
   matches: ReadonlySet<string> | null;
+  /** Pending changes of the edited spec (before apply) or drift from the last applied one (after), by node id. */
+  marks?: ChangeMarks;
+}
+
+export interface ChangeMarks {
+  kind: 'pending' | 'drift';
+  byId: ReadonlyMap<string, PendingMark>;
+}
+
+function classFor(id: string, matches: ReadonlySet<string> | null, marks: ChangeMarks | undefined): string | undefined {
+  const parts: string[] = [];
+  if (matches) parts.push(matches.has(id) ? 'is-match' : 'is-dimmed');
+  const mark = marks?.byId.get(id);
+  if (mark) parts.push(marks?.kind === 'drift' ? 'is-drift' : `is-pending-${mark}`);
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** What the spec being edited would change, or else how the host drifted from the last applied version. */
+export function useChangeMarks(graph: TopologyGraph): ChangeMarks | undefined {
+  const spec = useContext(SpecContext);
+  const plan = spec?.plan;
+  const drift = spec?.drift;
+  return useMemo(() => {
+    const pending = pendingMarks(plan, graph);
+    if (pending.size) return { kind: 'pending', byId: pending };
+    const drifted = pendingMarks(drift, graph);
+    return drifted.size ? { kind: 'drift', byId: drifted } : undefined;
+  }, [plan, drift, graph]);
 }
 
 function ariaLabelFor(n: GraphNode): string {
@@ -25,7 +55,7 @@ function ariaLabelFor(n: GraphNode): string {
 }
 
 function reconcileNodes(prev: readonly NetFlowNode[], inputs: FlowInputs): NetFlowNode[] {
-  const { graph, positions, hiddenKinds, matches } = inputs;
+  const { graph, positions, hiddenKinds, matches, marks } = inputs;
   const prevById = new Map(prev.map((n) => [n.id, n]));
   const next: NetFlowNode[] = [];
   let changed = false;
@@ -33,7 +63,7 @@ function reconcileNodes(prev: readonly NetFlowNode[], inputs: FlowInputs): NetFl
     const pos = positions.get(gn.id);
     if (!pos) continue;
     const hidden = hiddenKinds.has(gn.kind);
-    const className = matches ? (matches.has(gn.id) ? 'is-match' : 'is-dimmed') : undefined;
+    const className = classFor(gn.id, matches, marks);
     const old = prevById.get(gn.id);
     if (!old) {
       changed = true;
@@ -83,10 +113,11 @@ const edgeCache = new WeakMap<GraphEdge, EdgeCacheEntry>();
 export function useFlowElements(inputs: FlowInputs) {
   const [nodes, setNodes] = useState<NetFlowNode[]>(() => reconcileNodes([], inputs));
   const { graph, positions, hiddenKinds, matches, store } = inputs;
+  const marks = useChangeMarks(graph);
 
   useEffect(() => {
-    setNodes((prev) => reconcileNodes(prev, { graph, positions, hiddenKinds, matches, store }));
-  }, [graph, positions, hiddenKinds, matches, store]);
+    setNodes((prev) => reconcileNodes(prev, { graph, positions, hiddenKinds, matches, store, marks }));
+  }, [graph, positions, hiddenKinds, matches, store, marks]);
 
   const onNodesChange = useCallback(
     (all: NodeChange<NetFlowNode>[]) => {
