@@ -14,6 +14,7 @@ export function Sidebar({ views, current, onSelect }: { views: ViewDef[]; curren
       <ul className="sidebar__list">
         {views.map((v) => {
           const Icon = v.icon;
+          const Badge = v.badge;
           const active = v.id === current;
           return (
             <li key={v.id}>
@@ -26,6 +27,7 @@ export function Sidebar({ views, current, onSelect }: { views: ViewDef[]; curren
               >
                 <Icon size={18} aria-hidden />
                 <span>{v.title}</span>
+                {Badge && <Badge />}
               </button>
             </li>
           );
