@@ -9,6 +9,9 @@ import { Toolbar } from './Toolbar';
 import { TopologyCanvas, fitViewOptions } from './TopologyCanvas';
 import { DetailsPanel } from './DetailsPanel';
 import type { NetFlowNode } from './flow-types';
+import { useEdgeTraffic } from '../monitor/use-edge-traffic';
+import { TrafficToggle } from '../monitor/TrafficToggle';
+import { NodeCaptureMenu } from '../capture/NodeCaptureMenu';
 
 const noKinds: ReadonlySet<string> = new Set();
 
@@ -31,6 +34,9 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
     matches,
   });
   const selectedNode = useMemo(() => graph.nodes.find((n) => n.id === selectedId), [graph.nodes, selectedId]);
+  // Live traffic drawn on the edges (off until toggled), and "Capture here…" on right-click.
+  const traffic = useEdgeTraffic(graph, edges);
+  const bodyRef = useRef<HTMLDivElement>(null);
 
   const goTo = useCallback(
     (id: string) => {
@@ -110,10 +116,11 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
         onToggleKind={toggleKind}
         onShowAll={() => setHiddenKinds(noKinds)}
       />
-      <div className="topology__body">
+      <div className="topology__body" ref={bodyRef}>
+        <TrafficToggle on={traffic.enabled} onChange={traffic.setEnabled} error={traffic.error} />
         <TopologyCanvas
           nodes={nodes}
-          edges={edges}
+          edges={traffic.edges}
           onNodesChange={onNodesChange}
           onPaneClick={clearSelection}
           edgeKinds={edgeKinds}
@@ -122,6 +129,7 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
           arranging={layout.arranging}
         />
         {selectedNode && <DetailsPanel node={selectedNode} graph={graph} onSelect={goTo} onClose={clearSelection} />}
+        <NodeCaptureMenu containerRef={bodyRef} graph={graph} edgeNode={traffic.captureNodeOf} />
       </div>
     </div>
   );
