@@ -3,7 +3,31 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleAlert, LoaderCircle, Plus, Trash2 } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useToasts } from './toast-context';
-import { emptyRow, ruleToRow, rowsToRules, type RowErrors, type RowField, type RuleRow } from './rules-form';
+import {
+  emptyRow,
+  ruleToRow,
+  rowsToRules,
+  type RowErrors,
+  type RowField,
+  type RuleRow,
+  type Tristate,
+} from './rules-form';
+
+/** On, off, or unset ("as an earlier row says"): a checkbox cannot say the third. */
+function TriSelect({ label, value, onChange }: { label: string; value: Tristate; onChange(v: Tristate): void }) {
+  return (
+    <select
+      className="input rules__tri"
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value as Tristate)}
+    >
+      <option value="">–</option>
+      <option value="on">On</option>
+      <option value="off">Off</option>
+    </select>
+  );
+}
 
 const numeric: { field: RowField; label: string; unit: string; hint: string; width?: string }[] = [
   {
@@ -89,10 +113,13 @@ export function RulesEditor() {
                   {n.label} <span className="rules__unit">{n.unit}</span>
                 </th>
               ))}
-              <th scope="col" title="An interface that was up lost its link">
+              <th scope="col" title="An interface that was up lost its link; – leaves it to earlier rows">
                 Link down
               </th>
-              <th scope="col" title="A rate far outside its recent band (k standard deviations)">
+              <th
+                scope="col"
+                title="A rate far outside its recent band (k standard deviations); – leaves it to earlier rows"
+              >
                 Unusual traffic
               </th>
               <th scope="col">
@@ -132,21 +159,19 @@ export function RulesEditor() {
                       {e[n.field] && <p className="field-errors">{e[n.field]}</p>}
                     </td>
                   ))}
-                  <td className="rules__center">
-                    <input
-                      type="checkbox"
-                      aria-label={`Rule ${i + 1}: alert on link down`}
-                      checked={r.linkDown}
-                      onChange={(ev) => edit(i, { linkDown: ev.target.checked })}
+                  <td>
+                    <TriSelect
+                      label={`Rule ${i + 1}: alert on link down`}
+                      value={r.linkDown}
+                      onChange={(v) => edit(i, { linkDown: v })}
                     />
                   </td>
                   <td>
                     <span className="rules__anomaly">
-                      <input
-                        type="checkbox"
-                        aria-label={`Rule ${i + 1}: flag unusual traffic`}
-                        checked={r.anomaly}
-                        onChange={(ev) => edit(i, { anomaly: ev.target.checked })}
+                      <TriSelect
+                        label={`Rule ${i + 1}: flag unusual traffic`}
+                        value={r.anomaly}
+                        onChange={(v) => edit(i, { anomaly: v })}
                       />
                       <input
                         className="input rules__k"
@@ -155,7 +180,7 @@ export function RulesEditor() {
                         title="Standard deviations from the recent mean (2 to 50)"
                         placeholder="k 6"
                         value={r.anomalyK}
-                        disabled={!r.anomaly}
+                        disabled={r.anomaly !== 'on'}
                         aria-invalid={!!e.anomalyK}
                         onChange={(ev) => edit(i, { anomalyK: ev.target.value })}
                       />
@@ -201,7 +226,8 @@ export function RulesEditor() {
           <Plus size={14} aria-hidden /> Add rule
         </button>
         <span className="rules__note">
-          Rows apply top to bottom; a later matching row wins field by field. Empty fields set no limit.
+          Rows apply top to bottom; a later matching row wins field by field. Empty fields and – leave a setting to
+          earlier rows.
         </span>
         <button
           type="button"

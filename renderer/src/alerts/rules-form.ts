@@ -10,15 +10,20 @@ export interface RuleRow {
   bandwidthMbps: string;
   errorsPerS: string;
   dropsPerS: string;
-  linkDown: boolean;
-  anomaly: boolean;
+  /** '' leaves the field unset, so an earlier matching row's choice stands ("later rules win per field"). */
+  linkDown: Tristate;
+  anomaly: Tristate;
   anomalyK: string;
   holdS: string;
   /** Anomaly settings the form does not show (window, floor), carried through unchanged. */
   anomalyRest?: Omit<NonNullable<AlertRule['anomaly']>, 'enabled' | 'k'>;
 }
 
+export type Tristate = '' | 'on' | 'off';
 export type RowField = Exclude<keyof RuleRow, 'anomalyRest'>;
+
+const tri = (v: boolean | undefined): Tristate => (v === undefined ? '' : v ? 'on' : 'off');
+const fromTri = (v: Tristate): boolean | undefined => (v === '' ? undefined : v === 'on');
 
 const text = (n: number | undefined) => (n === undefined ? '' : String(n));
 
@@ -30,8 +35,8 @@ export function ruleToRow(r: AlertRule): RuleRow {
     bandwidthMbps: r.bandwidthBps === undefined ? '' : String(r.bandwidthBps / 1e6),
     errorsPerS: text(r.errorsPerS),
     dropsPerS: text(r.dropsPerS),
-    linkDown: r.linkDown ?? false,
-    anomaly: a !== undefined && a.enabled !== false,
+    linkDown: tri(r.linkDown),
+    anomaly: tri(a === undefined ? undefined : a.enabled !== false),
     anomalyK: text(a?.k),
     holdS: text(r.holdS),
     ...(a ? { anomalyRest: { windowMin: a.windowMin, floorBps: a.floorBps } } : {}),
@@ -43,12 +48,12 @@ export function emptyRow(): RuleRow {
     interface: '',
     bandwidthPct: '',
     bandwidthMbps: '',
-    errorsPerS: '1',
+    errorsPerS: '',
     dropsPerS: '',
-    linkDown: true,
-    anomaly: false,
+    linkDown: '',
+    anomaly: '',
     anomalyK: '',
-    holdS: '5',
+    holdS: '',
   };
 }
 
@@ -89,12 +94,12 @@ export function rowsToRules(
       bandwidthBps: num('bandwidthMbps', row.bandwidthMbps, 1e6),
       errorsPerS: num('errorsPerS', row.errorsPerS),
       dropsPerS: num('dropsPerS', row.dropsPerS),
-      linkDown: row.linkDown,
+      linkDown: fromTri(row.linkDown),
       holdS: num('holdS', row.holdS),
       anomaly:
-        row.anomaly || row.anomalyRest
-          ? { ...row.anomalyRest, enabled: row.anomaly, ...(k !== undefined ? { k } : {}) }
-          : undefined,
+        row.anomaly === ''
+          ? undefined
+          : { ...row.anomalyRest, enabled: row.anomaly === 'on', ...(k !== undefined ? { k } : {}) },
     };
     const parsed = alertRuleSchema.safeParse(
       Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),

@@ -29,6 +29,8 @@ export function CaptureProvider({ children, onOpen }: { children: ReactNode; onO
     const states = new Map<string, string>();
     const offProgress = api.on('capture.progress', (p) => {
       store.setProgress(p);
+      // A capture starting (here or from the CLI) while none is shown becomes the one whose packets are listed.
+      if (!states.has(p.id) && (p.state === 'starting' || p.state === 'running')) select((cur) => cur ?? p.id);
       // A new capture (maybe from the CLI) or a changed state: the list has new rows or final numbers.
       if (states.get(p.id) !== p.state) refresh();
       states.set(p.id, p.state);

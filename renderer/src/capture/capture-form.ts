@@ -127,7 +127,7 @@ export function sourceOptions(
     if (group) out.push({ value: `node:${n.id}`, label: n.sublabel ? `${n.label} — ${n.sublabel}` : n.label, group });
   }
   if (extra && !out.some((o) => o.value === `node:${extra.nodeId}`)) {
-    out.unshift({ value: `node:${extra.nodeId}`, label: extra.label, group: 'From the graph' });
+    out.unshift({ value: `node:${extra.nodeId}`, label: `${extra.label}, as on the graph`, group: 'From the graph' });
   }
   return out;
 }

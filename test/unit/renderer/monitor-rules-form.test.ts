@@ -19,9 +19,19 @@ describe('alert rules form', () => {
     expect(back.rules).toEqual([{ ...rule }]);
   });
 
-  it('reads empty fields as no limit and a blank interface as every interface', () => {
-    const r = rowsToRules([{ ...emptyRow(), errorsPerS: '', holdS: '' }]);
-    expect(r.rules).toEqual([{ interface: '*', linkDown: true }]);
+  it('reads empty fields as unset and a blank interface as every interface', () => {
+    expect(rowsToRules([emptyRow()]).rules).toEqual([{ interface: '*' }]);
+    // Unset is not "off": a later row that says nothing about link-down keeps the earlier row's choice.
+    const rows = [ruleToRow({ interface: '*', linkDown: true }), ruleToRow({ interface: 'vm1', bandwidthBps: 5e4 })];
+    expect(rows[1]?.linkDown).toBe('');
+    expect(rowsToRules(rows).rules).toEqual([
+      { interface: '*', linkDown: true },
+      { interface: 'vm1', bandwidthBps: 5e4 },
+    ]);
+    expect(rowsToRules([{ ...emptyRow(), linkDown: 'off', anomaly: 'off' }]).rules?.[0]).toMatchObject({
+      linkDown: false,
+      anomaly: { enabled: false },
+    });
   });
 
   it('names the field of each problem', () => {
