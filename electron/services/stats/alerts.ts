@@ -86,6 +86,9 @@ export function globMatch(pattern: string, name: string): boolean {
 export class AlertEngine {
   private rules: AlertRule[];
   private ifs = new Map<string, IfState>();
+  private lastLinks: AlertInput['links'];
+  /** Link-down conditions waiting or raised: links are walked every tick while any is. */
+  private linkDownPending = 0;
   private readonly history: AlertEvent[] = [];
 
   constructor(rules: AlertRule[]) {
@@ -159,13 +162,20 @@ export class AlertEngine {
         }
       }
     }
-    for (const [ifname, l] of input.links ?? []) {
+    // Link states change only with the topology: walk them when a new map arrives (or a link-down is pending).
+    const links = input.links !== this.lastLinks || this.linkDownPending > 0 ? input.links : undefined;
+    this.lastLinks = input.links;
+    for (const [ifname, l] of links ?? []) {
       const st = this.state(ifname);
       const up = l.operState === 'up' || l.operState === 'unknown';
       if (up) st.wasUp = true;
       const down = !!st.rule?.linkDown && l.adminUp && !up && st.wasUp;
       if (down || st.conds[LINK_DOWN]) this.step(events, now, 0, st, LINK_DOWN, down, down ? 1 : 0, 1, () => `${ifname}: link down (${l.operState})`);
       if (!l.adminUp) st.wasUp = false;
+    }
+    if (links) {
+      this.linkDownPending = 0;
+      for (const st of this.ifs.values()) if (st.conds[LINK_DOWN]) this.linkDownPending++;
     }
     // An interface that is gone has nothing left to alert about.
     for (const st of this.ifs.values()) {

@@ -6,7 +6,6 @@ import type { HostState } from '../../../shared/model/host-state';
 import type { Target } from '../../../shared/model/target';
 import { NotFoundError } from '../../../shared/ipc/errors';
 import {
-  statsRateFields,
   type Alert,
   type AlertEvent,
   type AlertRule,
@@ -22,7 +21,7 @@ import { discover as defaultDiscover } from '../discovery/index';
 import { watchTarget, type Watch } from '../watch';
 import { AlertEngine, type LinkStatus } from './alerts';
 import { aggregate, buildAttribution, type Attribution } from './attribution';
-import { zeroRates, type CounterReading, type RateUpdate } from './rates';
+import type { CounterReading, RateUpdate } from './rates';
 import { FIELDS, History } from './ring';
 import { openCounterSource, readSpeedBps, Sampler, type ReadMethod } from './sampler';
 import { loadHistory, saveHistory, SAVE_INTERVAL_MS } from './store';
@@ -51,7 +50,9 @@ interface Subscription {
   top?: number;
   intervalS: number;
   expires: number;
-  acc: Map<string, StatsRates>;
+  /** Sums of rate x seconds, FIELDS per wanted series. */
+  acc: Float64Array;
+  seen: Uint8Array;
   accS: number;
   lastBucket: number;
   /** The series it wants under the current attribution (recomputed when the topology changes). */
@@ -65,12 +66,31 @@ const RANGES: Record<StatsRange, { spanS: number; resS: number }> = {
   '7d': { spanS: 604_800, resS: 60 },
 };
 
+/** The `n` indices with the highest score, highest first (one pass; n is small). */
+export function topBy(indices: number[], n: number, score: (i: number) => number): number[] {
+  const top: number[] = [];
+  const scores: number[] = [];
+  for (const i of indices) {
+    const v = score(i);
+    if (top.length === n && v <= (scores[n - 1] as number)) continue;
+    let k = top.length < n ? top.length : n - 1;
+    while (k > 0 && (scores[k - 1] as number) < v) k--;
+    top.splice(k, 0, i);
+    scores.splice(k, 0, v);
+    if (top.length > n) {
+      top.pop();
+      scores.pop();
+    }
+  }
+  return top;
+}
+
 export class TargetMonitor {
   readonly alerts: AlertEngine;
   history!: History;
   attribution: Attribution = buildAttribution(undefined, []);
-  /** Latest per-interface rates and when they were taken. */
-  latest = new Map<string, StatsRates>();
+  /** Latest per-interface rates and when they were taken (updated in place every tick). */
+  latest: ReadonlyMap<string, StatsRates> = new Map();
   latestAt = 0;
   private sampler: Sampler | undefined;
   private watch: Watch | undefined;
@@ -82,6 +102,7 @@ export class TargetMonitor {
   private refreshAgain = false;
   private nextSub = 1;
   private lastPrune = 0;
+  private readonly tickValues = new Float64Array(FIELDS);
   /** Link states and real speeds from the latest topology (for alerts). */
   private links = new Map<string, LinkStatus>();
   private speeds = new Map<string, number>();
@@ -95,7 +116,7 @@ export class TargetMonitor {
 
   async start(): Promise<void> {
     // The target first: a namespace that does not exist must not leave a history file behind.
-    const source = await openCounterSource(this.target, { method: this.opts.method });
+    const source = await openCounterSource(this.target, { method: this.opts.method, recycle: true });
     try {
       const loaded = this.opts.storePath ? loadHistory(this.opts.storePath, undefined, (m) => this.opts.onError?.(new Error(m))) : undefined;
       if (loaded?.status === 'discarded') this.opts.onError?.(new Error(`statistics history set aside: ${loaded.reason}`));
@@ -106,6 +127,7 @@ export class TargetMonitor {
     }
     this.sampler = new Sampler(source, {
       intervalMs: this.opts.intervalMs ?? 1000,
+      recycle: true,
       onUpdate: (u, r) => this.onTick(u, r),
       onError: (err) => this.opts.onError?.(err),
     });
@@ -146,12 +168,11 @@ export class TargetMonitor {
   }
 
   private onTick(u: RateUpdate, reading: CounterReading): void {
-    const rates = new Map<string, StatsRates>();
-    const v = new Float64Array(FIELDS);
+    const rates = u.rates;
+    const v = this.tickValues;
     const fromSlot = Math.floor(u.from / 1000);
     const toSlot = Math.floor(u.at / 1000);
     for (const s of u.samples) {
-      rates.set(s.ifname, s);
       v[0] = s.rxBps;
       v[1] = s.txBps;
       v[2] = s.rxPps;
@@ -177,7 +198,7 @@ export class TargetMonitor {
     }
   }
 
-  private evaluateAlerts(u: RateUpdate, rates: Map<string, StatsRates>): void {
+  private evaluateAlerts(u: RateUpdate, rates: ReadonlyMap<string, StatsRates>): void {
     const events = this.alerts.evaluate({ at: u.at, intervalS: u.intervalS, rates, links: this.links, speeds: this.speeds, present: this.present });
     if (events.length) this.opts.onAlerts?.(events, this.alerts.active());
   }
@@ -201,8 +222,9 @@ export class TargetMonitor {
       ...(p.top ? { top: p.top } : {}),
       intervalS: p.intervalS,
       expires: Date.now() + LEASE_S * 1000,
-      acc: old && old.intervalS === p.intervalS ? old.acc : new Map(),
-      accS: old && old.intervalS === p.intervalS ? old.accS : 0,
+      acc: new Float64Array(0),
+      seen: new Uint8Array(0),
+      accS: 0,
       lastBucket: old?.lastBucket ?? Math.floor(Date.now() / 1000 / p.intervalS),
     };
     this.subs.set(id, sub);
@@ -221,43 +243,62 @@ export class TargetMonitor {
     return this.subs.size;
   }
 
-  private pushSubscriptions(u: RateUpdate, rates: Map<string, StatsRates>): void {
+  private pushSubscriptions(u: RateUpdate, rates: ReadonlyMap<string, StatsRates>): void {
     const now = Date.now();
     for (const sub of this.subs.values()) {
       if (sub.expires < now) {
         this.subs.delete(sub.id);
         continue;
       }
-      sub.wanted ??= this.attribution.series.filter((x) => sub.keys.has(x.key) || sub.kinds.has(x.kind));
-      // Rates are averaged over the subscription's interval, weighted by each tick's length.
-      const w = u.intervalS;
-      for (const info of sub.wanted) {
-        const r = this.ratesOf(info, rates);
-        if (!r) continue;
-        let a = sub.acc.get(info.key);
-        if (!a) sub.acc.set(info.key, (a = zeroRates()));
-        a.rxBps += r.rxBps * w;
-        a.txBps += r.txBps * w;
-        a.rxPps += r.rxPps * w;
-        a.txPps += r.txPps * w;
-        a.rxErrors += r.rxErrors * w;
-        a.txErrors += r.txErrors * w;
-        a.rxDrops += r.rxDrops * w;
-        a.txDrops += r.txDrops * w;
+      if (!sub.wanted) {
+        sub.wanted = this.attribution.series.filter((x) => sub.keys.has(x.key) || sub.kinds.has(x.kind));
+        sub.acc = new Float64Array(sub.wanted.length * FIELDS);
+        sub.seen = new Uint8Array(sub.wanted.length);
       }
-      sub.accS += u.intervalS;
+      // Rates are averaged over the subscription's interval, weighted by each tick's length; flat arrays, as this
+      // runs for every wanted series on every tick.
+      const w = u.intervalS;
+      const acc = sub.acc;
+      for (let i = 0; i < sub.wanted.length; i++) {
+        const r = this.ratesOf(sub.wanted[i]!, rates);
+        if (!r) continue;
+        const o = i * FIELDS;
+        acc[o] = (acc[o] as number) + r.rxBps * w;
+        acc[o + 1] = (acc[o + 1] as number) + r.txBps * w;
+        acc[o + 2] = (acc[o + 2] as number) + r.rxPps * w;
+        acc[o + 3] = (acc[o + 3] as number) + r.txPps * w;
+        acc[o + 4] = (acc[o + 4] as number) + r.rxErrors * w;
+        acc[o + 5] = (acc[o + 5] as number) + r.txErrors * w;
+        acc[o + 6] = (acc[o + 6] as number) + r.rxDrops * w;
+        acc[o + 7] = (acc[o + 7] as number) + r.txDrops * w;
+        sub.seen[i] = 1;
+      }
+      sub.accS += w;
       // Pushes on wall-clock multiples of the interval: views with the same pace update together.
       const bucket = Math.floor(u.at / 1000 / sub.intervalS);
       if (bucket === sub.lastBucket) continue;
       sub.lastBucket = bucket;
-      let samples: SeriesSample[] = [...sub.acc].map(([key, a]) => {
-        const out = { key } as SeriesSample;
-        for (const f of statsRateFields) out[f] = a[f] / sub.accS;
-        return out;
+      let picked: number[] = [];
+      for (let i = 0; i < sub.wanted.length; i++) if (sub.seen[i]) picked.push(i);
+      if (sub.top) picked = topBy(picked, sub.top, (i) => (acc[i * FIELDS] as number) + (acc[i * FIELDS + 1] as number));
+      const samples = picked.map((i): SeriesSample => {
+        const o = i * FIELDS;
+        const d = sub.accS;
+        return {
+          key: sub.wanted![i]!.key,
+          rxBps: (acc[o] as number) / d,
+          txBps: (acc[o + 1] as number) / d,
+          rxPps: (acc[o + 2] as number) / d,
+          txPps: (acc[o + 3] as number) / d,
+          rxErrors: (acc[o + 4] as number) / d,
+          txErrors: (acc[o + 5] as number) / d,
+          rxDrops: (acc[o + 6] as number) / d,
+          txDrops: (acc[o + 7] as number) / d,
+        };
       });
-      if (sub.top) samples = samples.sort((x, y) => y.rxBps + y.txBps - (x.rxBps + x.txBps)).slice(0, sub.top);
       this.opts.onSample?.({ subscriptionId: sub.id, at: new Date(u.at).toISOString(), intervalS: sub.accS, samples });
-      sub.acc = new Map();
+      acc.fill(0);
+      sub.seen.fill(0);
       sub.accS = 0;
     }
   }

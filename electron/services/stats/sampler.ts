@@ -32,50 +32,85 @@ export interface CounterSource {
 
 /**
  * `/proc/net/dev`: two header lines, then `name: rx bytes packets errs drop fifo frame compressed multicast
- * tx bytes packets errs drop fifo colls carrier compressed`. Hand-scanned: this runs every tick for every device.
+ * tx bytes packets errs drop fifo colls carrier compressed`. Scanned as bytes, without one big string: this runs
+ * every tick for every device. With `reuse`, a previous reading's map and arrays are filled again, and names
+ * are kept per line while the bytes match, so a quiet tick allocates nothing per interface.
  */
-export function parseProcNetDev(text: string): Map<string, Counters> {
-  const out = new Map<string, Counters>();
-  const len = text.length;
-  let pos = 0;
-  for (let skip = 0; skip < 2 && pos < len; skip++) pos = text.indexOf('\n', pos) + 1 || len;
-  const fields = new Float64Array(16);
-  while (pos < len) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = len;
-    const colon = text.indexOf(':', pos);
-    if (colon > 0 && colon < end) {
-      const name = text.slice(pos, colon).trim();
-      let n = 0;
-      let i = colon + 1;
-      while (i < end && n < 16) {
-        let c = text.charCodeAt(i);
-        while (c === 32 && i < end) c = text.charCodeAt(++i);
-        if (i >= end) break;
-        let v = 0;
-        while (c >= 48 && c <= 57) {
-          v = v * 10 + (c - 48);
-          c = text.charCodeAt(++i);
-        }
-        fields[n++] = v;
-        while (i < end && text.charCodeAt(i) !== 32) i++;
-      }
-      if (n === 16 && name) {
-        const k = new Float64Array(COUNTER_COUNT);
-        k[C.rxBytes] = fields[0] as number;
-        k[C.rxPackets] = fields[1] as number;
-        k[C.rxErrors] = fields[2] as number;
-        k[C.rxDrops] = fields[3] as number;
-        k[C.txBytes] = fields[8] as number;
-        k[C.txPackets] = fields[9] as number;
-        k[C.txErrors] = fields[10] as number;
-        k[C.txDrops] = fields[11] as number;
-        out.set(name, k);
-      }
+export class ProcNetDevParser {
+  private names: string[] = [];
+  private readonly fields = new Float64Array(16);
+
+  parse(b: Buffer, len: number, reuse?: Map<string, Counters>): Map<string, Counters> {
+    const out = reuse ?? new Map<string, Counters>();
+    const fields = this.fields;
+    let pos = 0;
+    for (let skip = 0; skip < 2 && pos < len; skip++) {
+      const nl = b.indexOf(10, pos);
+      pos = nl < 0 ? len : nl + 1;
     }
-    pos = end + 1;
+    let line = 0;
+    while (pos < len) {
+      let end = b.indexOf(10, pos);
+      if (end < 0 || end > len) end = len;
+      let colon = pos;
+      while (colon < end && b[colon] !== 58) colon++;
+      if (colon < end) {
+        let ns = pos;
+        while (ns < colon && b[ns] === 32) ns++;
+        let n = 0;
+        let i = colon + 1;
+        while (i < end && n < 16) {
+          while (i < end && b[i] === 32) i++;
+          if (i >= end) break;
+          let v = 0;
+          let c = b[i] as number;
+          while (c >= 48 && c <= 57) {
+            v = v * 10 + (c - 48);
+            c = b[++i] as number;
+          }
+          fields[n++] = v;
+          while (i < end && b[i] !== 32) i++;
+        }
+        if (n === 16 && colon > ns) {
+          const cached = this.names[line];
+          const name = cached !== undefined && sameName(b, ns, colon, cached) ? cached : (this.names[line] = b.toString('latin1', ns, colon));
+          line++;
+          let k = out.get(name);
+          if (!k) out.set(name, (k = new Float64Array(COUNTER_COUNT)));
+          k[C.rxBytes] = fields[0] as number;
+          k[C.rxPackets] = fields[1] as number;
+          k[C.rxErrors] = fields[2] as number;
+          k[C.rxDrops] = fields[3] as number;
+          k[C.txBytes] = fields[8] as number;
+          k[C.txPackets] = fields[9] as number;
+          k[C.txErrors] = fields[10] as number;
+          k[C.txDrops] = fields[11] as number;
+        }
+      }
+      pos = end + 1;
+    }
+    this.names.length = line;
+    if (out.size !== line) {
+      const now = new Set(this.names);
+      for (const key of out.keys()) if (!now.has(key)) out.delete(key);
+    }
+    return out;
   }
-  return out;
+}
+
+function sameName(b: Buffer, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (b[from + i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+export function parseProcNetDevBytes(b: Buffer, len: number): Map<string, Counters> {
+  return new ProcNetDevParser().parse(b, len);
+}
+
+export function parseProcNetDev(text: string): Map<string, Counters> {
+  const b = Buffer.from(text, 'latin1');
+  return parseProcNetDevBytes(b, b.length);
 }
 
 interface IpStatsLink {
@@ -127,7 +162,8 @@ class ProcFile {
   constructor(readonly path: string) {
     this.fd = openSync(path, 'r');
   }
-  read(): string {
+  /** The whole file into the kept buffer; returns it and the length read. */
+  read(): { buf: Buffer; len: number } {
     let off = 0;
     for (;;) {
       if (off === this.buf.length) {
@@ -136,7 +172,7 @@ class ProcFile {
         this.buf = bigger;
       }
       const n = readSync(this.fd, this.buf, off, this.buf.length - off, off);
-      if (n === 0) return this.buf.toString('latin1', 0, off);
+      if (n === 0) return { buf: this.buf, len: off };
       off += n;
     }
   }
@@ -187,19 +223,24 @@ function stopPid(pid: number): void {
 class ProcSource implements CounterSource {
   readonly method = 'proc' as const;
   private file: ProcFile;
+  /** With recycle: the readings before the last, whose arrays the next read fills again. */
+  private older: Map<string, Counters> | undefined;
+  private newer: Map<string, Counters> | undefined;
+  private readonly parser = new ProcNetDevParser();
   private constructor(
     private readonly ns: string | undefined,
     private ino: number,
     private helper: Helper | undefined,
     private readonly run: Runner,
+    private readonly recycle: boolean,
   ) {
     this.file = new ProcFile(helper ? `/proc/${helper.pid}/net/dev` : '/proc/self/net/dev');
   }
 
-  static async open(target: Target, run: Runner): Promise<ProcSource> {
-    if (!target.netns) return new ProcSource(undefined, 0, undefined, run);
+  static async open(target: Target, run: Runner, recycle: boolean): Promise<ProcSource> {
+    if (!target.netns) return new ProcSource(undefined, 0, undefined, run, recycle);
     const ino = nsInode(target.netns);
-    return new ProcSource(target.netns, ino, await startHelper(target.netns, ino, run), run);
+    return new ProcSource(target.netns, ino, await startHelper(target.netns, ino, run), run, recycle);
   }
 
   get helperPid(): number | undefined {
@@ -212,8 +253,13 @@ class ProcSource implements CounterSource {
 
   async read(): Promise<CounterReading> {
     if (this.ns) await this.checkNamespace(this.ns);
-    const text = this.file.read();
-    return { at: Date.now(), mono: performance.now(), counters: parseProcNetDev(text) };
+    const { buf, len } = this.file.read();
+    const counters = this.parser.parse(buf, len, this.recycle ? this.older : undefined);
+    if (this.recycle) {
+      this.older = this.newer;
+      this.newer = counters;
+    }
+    return { at: Date.now(), mono: performance.now(), counters };
   }
 
   /**
@@ -280,6 +326,11 @@ class IpSource implements CounterSource {
 export interface SourceOptions {
   method?: ReadMethod | 'auto';
   run?: Runner;
+  /**
+   * Fill the counter arrays of the reading before the last one again instead of allocating (less garbage per
+   * tick): only for a caller that keeps no reading longer than the next read, as RateTracker.
+   */
+  recycle?: boolean;
 }
 
 /** The cheapest source that works: /proc (a helper for a namespace), else `ip -j -s link` per tick. */
@@ -289,7 +340,7 @@ export async function openCounterSource(target: Target, opts: SourceOptions = {}
   if (target.netns) nsInode(target.netns);
   if (method === 'ip') return new IpSource(target, run);
   try {
-    return await ProcSource.open(target, run);
+    return await ProcSource.open(target, run, opts.recycle ?? false);
   } catch (err) {
     if (method === 'proc' || err instanceof NotFoundError) throw err;
     return new IpSource(target, run);
@@ -309,6 +360,8 @@ export function readSpeedBps(sysNetDir: string | undefined, ifname: string): num
 
 export interface SamplerOptions {
   intervalMs: number;
+  /** Samples updated in place (see RateTracker): onUpdate must not keep them past the next tick. */
+  recycle?: boolean;
   onUpdate(update: RateUpdate, reading: CounterReading): void;
   onError(err: unknown): void;
 }
@@ -318,7 +371,7 @@ export interface SamplerOptions {
  * timer just makes a longer interval, whose rates are still exact averages.
  */
 export class Sampler {
-  readonly tracker = new RateTracker();
+  readonly tracker: RateTracker;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private busy = false;
@@ -326,7 +379,9 @@ export class Sampler {
   constructor(
     readonly source: CounterSource,
     private readonly opts: SamplerOptions,
-  ) {}
+  ) {
+    this.tracker = new RateTracker({ recycle: opts.recycle ?? false });
+  }
 
   /** Takes the baseline reading (its errors reach the caller: unknown namespace, no permission) and starts ticking. */
   async start(): Promise<CounterReading> {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStatsHandlers, type StatsApi, type StatsEvents } from '../../../electron/services/stats/api';
+import { topBy } from '../../../electron/services/stats/monitor';
 import { historyPath } from '../../../electron/services/stats/store';
 import { statsHistoryResultSchema, statsSampleEventSchema, type StatsSampleEvent } from '../../../shared/model/stats';
 import { NotFoundError, ValidationError } from '../../../shared/ipc/errors';
@@ -44,6 +45,15 @@ const until = async (cond: () => boolean, ms = 4000) => {
   const t0 = Date.now();
   while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 20));
 };
+
+describe('topBy', () => {
+  it('keeps the n highest scores, highest first, in one pass', () => {
+    const score = [5, 1, 9, 7, 3, 9.5, 0];
+    expect(topBy([0, 1, 2, 3, 4, 5, 6], 3, (i) => score[i]!)).toEqual([5, 2, 3]);
+    expect(topBy([1, 4], 5, (i) => score[i]!)).toEqual([4, 1]);
+    expect(topBy([], 2, () => 0)).toEqual([]);
+  });
+});
 
 describe('stats handlers', () => {
   it('lists series of every interface of the target, read from /proc', async () => {

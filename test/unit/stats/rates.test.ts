@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { C, counterDelta, RateTracker, ratesBetween, type CounterReading } from '../../../electron/services/stats/rates';
-import { parseIpStats, parseProcNetDev } from '../../../electron/services/stats/sampler';
+import { parseIpStats, parseProcNetDev, ProcNetDevParser } from '../../../electron/services/stats/sampler';
 
 const counters = (o: Partial<Record<keyof typeof C, number>>) => {
   const k = new Float64Array(8);
@@ -78,6 +78,35 @@ describe('parseProcNetDev', () => {
   });
   it('skips lines that are not 16 numbers after a name', () => {
     expect(parseProcNetDev(`h1\nh2\nbad: 1 2 3\n\n`).size).toBe(0);
+  });
+});
+
+describe('ProcNetDevParser reusing a reading', () => {
+  it('fills the same map and arrays again, drops vanished devices, adds new ones', () => {
+    const p = new ProcNetDevParser();
+    const first = p.parse(Buffer.from(PROC, 'latin1'), PROC.length);
+    const eth0 = first.get('eth0');
+    const next = PROC.replace('  eth0: 1 2', '  eth0: 100 2').replace(/^vethA-long1.*\n/m, '') + 'new0: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
+    const again = p.parse(Buffer.from(next, 'latin1'), next.length, first);
+    expect(again).toBe(first);
+    expect(again.get('eth0')).toBe(eth0);
+    expect(again.get('eth0')![C.rxBytes]).toBe(100);
+    expect([...again.keys()].sort()).toEqual(['eth0', 'lo', 'new0']);
+  });
+});
+
+describe('RateTracker with recycle', () => {
+  it('updates one sample object per interface in place and keeps the map to the interfaces sampled this tick', () => {
+    const t = new RateTracker({ recycle: true });
+    t.update(reading(0, { a: counters({ rxBytes: 0 }), b: counters({}) }));
+    const u1 = t.update(reading(1000, { a: counters({ rxBytes: 125 }), b: counters({ txBytes: 10 }) }))!;
+    const a1 = u1.rates.get('a');
+    expect(a1?.rxBps).toBe(1000);
+    const u2 = t.update(reading(2000, { a: counters({ rxBytes: 375 }), b: counters({ txBytes: 1 }) }))!;
+    expect(u2.rates.get('a')).toBe(a1);
+    expect(a1?.rxBps).toBe(2000);
+    expect([...u2.rates.keys()]).toEqual(['a']);
+    expect(u2.resets).toEqual(['b']);
   });
 });
 
