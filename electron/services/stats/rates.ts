@@ -137,7 +137,8 @@ export class RateTracker {
     }
     // Every previous interface is still here unless the counts say otherwise (no walk on a quiet tick).
     const vanished = prev.counters.size > cur.counters.size - appeared.length ? [...prev.counters.keys()].filter((n) => !cur.counters.has(n)) : [];
-    for (const n of vanished) keep?.delete(n);
+    // A sample not refreshed this tick (its interface went away across a gap) must not linger in the map.
+    if (keep && keep.size !== samples.length) for (const [n, x] of keep) if (x.at !== iso) keep.delete(n);
     return { at: cur.at, from: prev.at, intervalS: dtS, samples, rates, resets, appeared, vanished };
   }
 

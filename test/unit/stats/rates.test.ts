@@ -107,6 +107,10 @@ describe('RateTracker with recycle', () => {
     expect(a1?.rxBps).toBe(2000);
     expect([...u2.rates.keys()]).toEqual(['a']);
     expect(u2.resets).toEqual(['b']);
+    // Gone across a gap (no update for the gap's reading): not left behind in the map.
+    t.update(reading(2000 + 61_000, { b: counters({ txBytes: 5 }) }));
+    const u3 = t.update(reading(2000 + 62_000, { b: counters({ txBytes: 6 }) }))!;
+    expect([...u3.rates.keys()]).toEqual(['b']);
   });
 });
 
