@@ -54,10 +54,10 @@ async function perTick(n: number, fn: () => unknown): Promise<{ cpu: number; wal
 }
 
 /** Runs `tick` on every wall-clock second for SECONDS s; CPU share of one core in %. */
-async function atOneHz(tick: () => unknown): Promise<number> {
+async function atOneHz(tick: () => unknown, seconds = SECONDS): Promise<number> {
   const c0 = cpuMs();
   const t0 = performance.now();
-  for (let i = 1; i <= SECONDS; i++) {
+  for (let i = 1; i <= seconds; i++) {
     await sleep(Math.max(0, t0 + i * 1000 - performance.now()));
     await tick();
   }
@@ -108,6 +108,8 @@ async function cpuSection(): Promise<void> {
   const tracker = new RateTracker();
   const ipCpu = await atOneHz(async () => tracker.update(await ipSrc.read()));
   const sysCpu = await atOneHz(() => sysfsWalk(sys, names));
+  // What this very process costs doing nothing but wake once a second: the floor under every figure above.
+  const idleCpu = await atOneHz(() => undefined, Math.min(SECONDS, 20));
   await proc.close();
   await ipSrc.close();
   console.log(`\nAt 1 Hz for ${SECONDS} s (CPU time / wall time, % of one core):`);
@@ -115,6 +117,7 @@ async function cpuSection(): Promise<void> {
   console.log(`  ip -j -s link per tick + rates                                ${ipCpu.toFixed(3)} %   (${(ipCpu / monCpu).toFixed(1)}x NovaNet)`);
   console.log(`  per-interface sysfs reads                                     ${sysCpu.toFixed(3)} %   (${(sysCpu / monCpu).toFixed(1)}x NovaNet)`);
   console.log(`  per-interface ip -s link show dev X (cannot keep 1 Hz)        ${((perIf.cpu / 1000) * 100).toFixed(0)} %   (${((perIf.cpu / 10) / monCpu).toFixed(0)}x NovaNet, from the per-tick cost)`);
+  console.log(`  floor: this process waking once a second, doing nothing       ${idleCpu.toFixed(3)} %`);
 }
 
 /** Full collections, with time for the array-buffer sweeper (backing stores are freed after the GC proper). */
