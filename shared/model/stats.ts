@@ -5,7 +5,16 @@
 import { z } from 'zod';
 import { targetSchema } from './target';
 
-export const statsRateFields = ['rxBps', 'txBps', 'rxPps', 'txPps', 'rxErrors', 'txErrors', 'rxDrops', 'txDrops'] as const;
+export const statsRateFields = [
+  'rxBps',
+  'txBps',
+  'rxPps',
+  'txPps',
+  'rxErrors',
+  'txErrors',
+  'rxDrops',
+  'txDrops',
+] as const;
 export type StatsRateField = (typeof statsRateFields)[number];
 
 const rate = z.number().nonnegative();
@@ -43,7 +52,11 @@ export type SeriesKind = z.infer<typeof seriesKindSchema>;
  * Series keys: `if:<ifname>`, `vnic:<domain>:<mac>` and `vm:<domain>` (the graph's own ids), `pg:<switch>:<group>`,
  * `switch:<name>`. Stable across snapshots, like graph ids.
  */
-export const seriesKeySchema = z.string().min(3).max(300).regex(/^(if|vnic|vm|pg|switch):./, 'must start with if:, vnic:, vm:, pg: or switch:');
+export const seriesKeySchema = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^(if|vnic|vm|pg|switch):./, 'must start with if:, vnic:, vm:, pg: or switch:');
 export type SeriesKey = z.infer<typeof seriesKeySchema>;
 
 export const interfaceKey = (ifname: string): SeriesKey => `if:${ifname}`;

@@ -24,7 +24,16 @@ const NS = `nnstb${process.pid % 10000}`;
 const PAIRS = 500;
 const SECONDS = Number(process.env.NOVANET_BENCH_SECONDS ?? 60);
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const FILES = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'];
+const FILES = [
+  'rx_bytes',
+  'tx_bytes',
+  'rx_packets',
+  'tx_packets',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+];
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -84,16 +93,36 @@ async function cpuSection(): Promise<void> {
   const c0 = cpuMs();
   const t0 = performance.now();
   for (const n of sample) spawnSync('ip', ['-n', NS, '-s', 'link', 'show', 'dev', n], { encoding: 'utf8' });
-  const perIf = { cpu: ((cpuMs() - c0) / sample.length) * names.length, wall: ((performance.now() - t0) / sample.length) * names.length };
+  const perIf = {
+    cpu: ((cpuMs() - c0) / sample.length) * names.length,
+    wall: ((performance.now() - t0) / sample.length) * names.length,
+  };
   console.log('\nPer tick, all interfaces (CPU incl. children; wall = median):');
-  console.log(`  /proc/<pid>/net/dev read + parse      ${p.cpu.toFixed(2)} ms CPU  ${p.wall.toFixed(2)} ms wall   0 processes`);
-  console.log(`  ip -j -s -s link + JSON.parse         ${i.cpu.toFixed(2)} ms CPU  ${i.wall.toFixed(2)} ms wall   1 process   (${(i.cpu / p.cpu).toFixed(1)}x /proc)`);
-  console.log(`  sysfs statistics/* per interface      ${s.cpu.toFixed(2)} ms CPU  ${s.wall.toFixed(2)} ms wall   ${names.length * 8} files (${(s.cpu / p.cpu).toFixed(0)}x /proc)`);
-  console.log(`  ip -s link show dev X per interface   ${perIf.cpu.toFixed(0)} ms CPU  ${perIf.wall.toFixed(0)} ms wall   ${names.length} processes (${(perIf.cpu / p.cpu).toFixed(0)}x /proc; from ${sample.length} calls)`);
+  console.log(
+    `  /proc/<pid>/net/dev read + parse      ${p.cpu.toFixed(2)} ms CPU  ${p.wall.toFixed(2)} ms wall   0 processes`,
+  );
+  console.log(
+    `  ip -j -s -s link + JSON.parse         ${i.cpu.toFixed(2)} ms CPU  ${i.wall.toFixed(2)} ms wall   1 process   (${(i.cpu / p.cpu).toFixed(1)}x /proc)`,
+  );
+  console.log(
+    `  sysfs statistics/* per interface      ${s.cpu.toFixed(2)} ms CPU  ${s.wall.toFixed(2)} ms wall   ${names.length * 8} files (${(s.cpu / p.cpu).toFixed(0)}x /proc)`,
+  );
+  console.log(
+    `  ip -s link show dev X per interface   ${perIf.cpu.toFixed(0)} ms CPU  ${perIf.wall.toFixed(0)} ms wall   ${names.length} processes (${(perIf.cpu / p.cpu).toFixed(0)}x /proc; from ${sample.length} calls)`,
+  );
 
   // The whole monitor, as the app runs it: sampler, history, attribution, alerts, a subscription to everything.
   const dir = mkdtempSync(join(tmpdir(), 'nnstb-'));
-  const mon = new TargetMonitor({ netns: NS }, { rules: DEFAULT_ALERT_RULES, storePath: join(dir, 'b.nnstats'), watch: false, method: 'proc', onSample: () => undefined });
+  const mon = new TargetMonitor(
+    { netns: NS },
+    {
+      rules: DEFAULT_ALERT_RULES,
+      storePath: join(dir, 'b.nnstats'),
+      watch: false,
+      method: 'proc',
+      onSample: () => undefined,
+    },
+  );
   await mon.start();
   // What a monitor view asks for: a top-talkers table over every interface and 20 charted series.
   mon.subscribe({ kinds: ['interface'], top: 20, intervalS: 1 });
@@ -113,10 +142,18 @@ async function cpuSection(): Promise<void> {
   await proc.close();
   await ipSrc.close();
   console.log(`\nAt 1 Hz for ${SECONDS} s (CPU time / wall time, % of one core):`);
-  console.log(`  NovaNet monitor (/proc, history ${recorded} rows, alerts, 2 subscriptions)  ${monCpu.toFixed(3)} %   target <= 1 %: ${monCpu <= 1 ? 'PASS' : 'FAIL'}`);
-  console.log(`  ip -j -s link per tick + rates                                ${ipCpu.toFixed(3)} %   (${(ipCpu / monCpu).toFixed(1)}x NovaNet)`);
-  console.log(`  per-interface sysfs reads                                     ${sysCpu.toFixed(3)} %   (${(sysCpu / monCpu).toFixed(1)}x NovaNet)`);
-  console.log(`  per-interface ip -s link show dev X (cannot keep 1 Hz)        ${((perIf.cpu / 1000) * 100).toFixed(0)} %   (${((perIf.cpu / 10) / monCpu).toFixed(0)}x NovaNet, from the per-tick cost)`);
+  console.log(
+    `  NovaNet monitor (/proc, history ${recorded} rows, alerts, 2 subscriptions)  ${monCpu.toFixed(3)} %   target <= 1 %: ${monCpu <= 1 ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `  ip -j -s link per tick + rates                                ${ipCpu.toFixed(3)} %   (${(ipCpu / monCpu).toFixed(1)}x NovaNet)`,
+  );
+  console.log(
+    `  per-interface sysfs reads                                     ${sysCpu.toFixed(3)} %   (${(sysCpu / monCpu).toFixed(1)}x NovaNet)`,
+  );
+  console.log(
+    `  per-interface ip -s link show dev X (cannot keep 1 Hz)        ${((perIf.cpu / 1000) * 100).toFixed(0)} %   (${(perIf.cpu / 10 / monCpu).toFixed(0)}x NovaNet, from the per-tick cost)`,
+  );
   console.log(`  floor: this process waking once a second, doing nothing       ${idleCpu.toFixed(3)} %`);
 }
 
@@ -156,11 +193,19 @@ async function memorySection(): Promise<void> {
   const typed = h.bytes();
   const perRow = (TIERS[0]!.capacity + TIERS[1]!.capacity) * 6;
   console.log(`\nMemory, ${N} interfaces after 25 h of 1 s samples (filled in ${fillS.toFixed(0)} s):`);
-  console.log(`  typed arrays of the history          ${mb(typed)}  (${perRow} B per interface + errors/drops where non-zero)`);
+  console.log(
+    `  typed arrays of the history          ${mb(typed)}  (${perRow} B per interface + errors/drops where non-zero)`,
+  );
   const held = after.arrayBuffers - before.arrayBuffers + (after.heapUsed - before.heapUsed);
-  console.log(`  arrayBuffers + heapUsed growth       ${mb(held)}  (target: 24 h x 1000 interfaces in 64 MiB = 67.1 MB: ${held <= 64 * 2 ** 20 ? 'PASS' : 'FAIL'})`);
-  console.log(`  rss / heapTotal growth               ${mb(after.rss - before.rss)} / ${mb(after.heapTotal - before.heapTotal)}  (rss also moves with pages freed or reused from before and V8's young generation: shown, not judged)`);
-  console.log(`  worst case, errors on every interface all day: ${mb(2 * N * perRow)}; the minute tier on disk: ${mb(h.cold.bytes())} now, ${mb(N * TIERS[2]!.capacity * 12)} after 7 days`);
+  console.log(
+    `  arrayBuffers + heapUsed growth       ${mb(held)}  (target: 24 h x 1000 interfaces in 64 MiB = 67.1 MB: ${held <= 64 * 2 ** 20 ? 'PASS' : 'FAIL'})`,
+  );
+  console.log(
+    `  rss / heapTotal growth               ${mb(after.rss - before.rss)} / ${mb(after.heapTotal - before.heapTotal)}  (rss also moves with pages freed or reused from before and V8's young generation: shown, not judged)`,
+  );
+  console.log(
+    `  worst case, errors on every interface all day: ${mb(2 * N * perRow)}; the minute tier on disk: ${mb(h.cold.bytes())} now, ${mb(N * TIERS[2]!.capacity * 12)} after 7 days`,
+  );
   // Rates and alerts for 1000 interfaces, per tick.
   const alerts = new AlertEngine(DEFAULT_ALERT_RULES);
   const rates = new Map(names.map((n, i) => [n, { ...zeroRates(), rxBps: 1e6 * i, txBps: 5e5 * i }]));
@@ -168,14 +213,18 @@ async function memorySection(): Promise<void> {
   for (let k = 0; k < 200; k++) alerts.evaluate({ at: 1_800_000_000_000 + k * 1000, intervalS: 1, rates });
   const tr = performance.now();
   for (let k = 1; k <= 200; k++) for (const n of names) h.record(n, end + k - 1, end + k, v);
-  console.log(`  per tick for ${N} interfaces: history ${((performance.now() - tr) / 200).toFixed(2)} ms, alerts ${((tr - ta) / 200).toFixed(2)} ms`);
+  console.log(
+    `  per tick for ${N} interfaces: history ${((performance.now() - tr) / 200).toFixed(2)} ms, alerts ${((tr - ta) / 200).toFixed(2)} ms`,
+  );
   const ts = performance.now();
   const size = saveHistory(h, path);
   const saveMs = performance.now() - ts;
   h.close();
   const tl = performance.now();
   const loaded = loadHistory(path);
-  console.log(`  history file: ${mb(size)}, saved in ${saveMs.toFixed(0)} ms, loaded in ${(performance.now() - tl).toFixed(0)} ms (${loaded.status})`);
+  console.log(
+    `  history file: ${mb(size)}, saved in ${saveMs.toFixed(0)} ms, loaded in ${(performance.now() - tl).toFixed(0)} ms (${loaded.status})`,
+  );
   loaded.history.close();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -186,7 +235,8 @@ async function main(): Promise<void> {
   execFileSync('ip', ['netns', 'add', NS]);
   try {
     const lines = ['link set lo up'];
-    for (let i = 0; i < PAIRS; i++) lines.push(`link add a${i} type veth peer name b${i}`, `link set a${i} up`, `link set b${i} up`);
+    for (let i = 0; i < PAIRS; i++)
+      lines.push(`link add a${i} type veth peer name b${i}`, `link set a${i} up`, `link set b${i} up`);
     execFileSync('ip', ['-n', NS, '-batch', '-'], { input: `${lines.join('\n')}\n` });
     await sleep(1000);
     await cpuSection();

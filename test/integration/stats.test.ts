@@ -27,7 +27,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The kernel's counter, read by another process than ours (sysfs of the namespace), with the time of the read. */
 const kernel = (ns: string, dev: string, counter: string) => {
   const t = performance.now();
-  const v = Number(execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${counter}`], { encoding: 'utf8' }));
+  const v = Number(
+    execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${counter}`], {
+      encoding: 'utf8',
+    }),
+  );
   return { v, t: (t + performance.now()) / 2 };
 };
 const started: ChildProcess[] = [];
@@ -122,8 +126,30 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
     ip('-n', B, 'link', 'set', 'vb', 'master', 'nnbr0');
     ip('-n', A, 'addr', 'add', '10.250.0.1/30', 'dev', 'va');
     ip('-n', B, 'addr', 'add', '10.250.0.2/30', 'dev', 'nnbr0');
-    for (const [ns, dev] of [[A, 'va'], [A, 'lo'], [B, 'vb'], [B, 'nnbr0'], [B, 'lo']] as const) ip('-n', ns, 'link', 'set', dev, 'up');
-    execFileSync('tc', ['-n', A, 'qdisc', 'add', 'dev', 'va', 'root', 'tbf', 'rate', '20mbit', 'burst', '32kbit', 'latency', '50ms']);
+    for (const [ns, dev] of [
+      [A, 'va'],
+      [A, 'lo'],
+      [B, 'vb'],
+      [B, 'nnbr0'],
+      [B, 'lo'],
+    ] as const)
+      ip('-n', ns, 'link', 'set', dev, 'up');
+    execFileSync('tc', [
+      '-n',
+      A,
+      'qdisc',
+      'add',
+      'dev',
+      'va',
+      'root',
+      'tbf',
+      'rate',
+      '20mbit',
+      'burst',
+      '32kbit',
+      'latency',
+      '50ms',
+    ]);
     startIn(B, ['iperf3', '-s', '-p', PORT]);
     await sleep(500);
   });
@@ -144,7 +170,9 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
       const kernelBps = (8 * (k1.v - k0.v)) / ((k1.t - k0.t) / 1000);
       const tx = mean(us, 'va', 'txBps').value;
       const rx = mean(usB, 'vb', 'rxBps').value;
-      console.log(`rate accuracy: sampler ${(tx / 1e6).toFixed(3)} Mbit/s, kernel delta ${(kernelBps / 1e6).toFixed(3)} Mbit/s (${((100 * (tx - kernelBps)) / kernelBps).toFixed(2)} %), peer rx ${(rx / 1e6).toFixed(3)} Mbit/s`);
+      console.log(
+        `rate accuracy: sampler ${(tx / 1e6).toFixed(3)} Mbit/s, kernel delta ${(kernelBps / 1e6).toFixed(3)} Mbit/s (${((100 * (tx - kernelBps)) / kernelBps).toFixed(2)} %), peer rx ${(rx / 1e6).toFixed(3)} Mbit/s`,
+      );
       expect(Math.abs(tx - kernelBps) / kernelBps).toBeLessThan(0.05);
       expect(Math.abs(rx - kernelBps) / kernelBps).toBeLessThan(0.05);
       // And the shaper holds it: TBF counts the same frame bytes (below 20 Mbit/s only when iperf3 lacks CPU).
@@ -180,7 +208,10 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
 
   it('gives the same rates through `ip -j -s link` (the fallback) as through /proc', async () => {
     const client = await traffic(8);
-    const [viaProc, viaIp] = await Promise.all([openCounterSource({ netns: A }, { method: 'proc' }), openCounterSource({ netns: A }, { method: 'ip' })]);
+    const [viaProc, viaIp] = await Promise.all([
+      openCounterSource({ netns: A }, { method: 'proc' }),
+      openCounterSource({ netns: A }, { method: 'ip' }),
+    ]);
     try {
       const [p, q] = await Promise.all([ticks(viaProc, 3), ticks(viaIp, 3)]);
       const a = mean(p, 'va', 'txBps').value;
@@ -215,7 +246,10 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
   it('serves live samples, switch aggregates and history through the handlers, then stops its helper', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnst-int-'));
     const got: StatsSampleEvent[] = [];
-    const api = createStatsHandlers({ netns: B }, (e, p) => e === 'stats.sample' && got.push(p as StatsSampleEvent), { dir, watch: false });
+    const api = createStatsHandlers({ netns: B }, (e, p) => e === 'stats.sample' && got.push(p as StatsSampleEvent), {
+      dir,
+      watch: false,
+    });
     const client = await traffic(8);
     try {
       const { series } = await api.handlers['stats.series']({});
@@ -243,7 +277,8 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
   });
 
   describe('novanet stats from the built CLI', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/novanet.js', 'stats', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/novanet.js', 'stats', ...args], { encoding: 'utf8', timeout: 30_000 });
     beforeAll(() => {
       execFileSync(process.execPath, ['scripts/build.mjs', '--node-only'], { stdio: 'ignore' });
     });
@@ -253,7 +288,10 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
       try {
         const r = cli('--netns', A, '--interface', 'va', '--interval', '1', '--count', '3', '--json');
         expect(r.status, r.stderr).toBe(0);
-        const lines = r.stdout.trim().split('\n').map((l) => statsSampleSchema.parse(JSON.parse(l)));
+        const lines = r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => statsSampleSchema.parse(JSON.parse(l)));
         expect(lines).toHaveLength(3);
         for (const s of lines) {
           expect(s.ifname).toBe('va');
@@ -272,7 +310,12 @@ describe.skipIf(skip)('stats on real traffic between namespaces', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`--interface: nosuch0 does not exist in ${A}`);
       expect(r.stdout).toBe('');
-      for (const bad of [['--interval', '0'], ['--interval', '-2'], ['--count', '0'], ['--count', '-1']]) {
+      for (const bad of [
+        ['--interval', '0'],
+        ['--interval', '-2'],
+        ['--count', '0'],
+        ['--count', '-1'],
+      ]) {
         const x = cli('--netns', A, ...bad);
         expect(x.status, bad.join(' ')).toBe(2);
       }

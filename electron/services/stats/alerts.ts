@@ -1,16 +1,22 @@
 /**
  * Per-interface alerts from each tick's rates and the links' state: bandwidth over a share of the link speed or
  * over a set bit/s, errors and drops per second, a link that went down, and a rate far outside its recent band.
- *
- * The anomaly band is an exponentially weighted mean and variance (window N = windowMin minutes of ticks,
- * alpha = 2/(N+1)): a rate more than k standard deviations from the mean *and* more than floorBps away is out of
- * band. The floor keeps near-idle links (sigma of a few bit/s) quiet; the warm-up (a quarter of the window)
- * keeps a fresh start quiet. Out-of-band values do not feed the band (else a spike widens the band that judges
- * it within two ticks); a level that lasts a quarter of the window becomes the new mean, so a lasting change
- * alerts once and then ends. Every condition must hold `holdS` seconds to raise and be gone as long to clear, so
- * one busy second neither raises nor clears anything.
+ * Every condition must hold `holdS` seconds to raise and be gone as long to clear, so one busy second neither
+ * raises nor clears anything. The anomaly band is in anomaly.ts, the merging of rules in alert-rules.ts.
  */
-import { formatBitRate, interfaceKey, type Alert, type AlertEvent, type AlertKind, type AlertRule, type StatsRates } from '../../../shared/model/stats';
+import {
+  formatBitRate,
+  interfaceKey,
+  type Alert,
+  type AlertEvent,
+  type AlertKind,
+  type AlertRule,
+  type StatsRates,
+} from '../../../shared/model/stats';
+import { mergeRules, type Effective } from './alert-rules';
+import { outOfBand, type Band } from './anomaly';
+
+export { globMatch } from './alert-rules';
 
 export interface LinkStatus {
   operState: string;
@@ -30,28 +36,10 @@ export interface AlertInput {
   present?: ReadonlySet<string>;
 }
 
-interface Effective {
-  bandwidthPct?: number;
-  bandwidthBps?: number;
-  errorsPerS?: number;
-  dropsPerS?: number;
-  linkDown?: boolean;
-  anomaly?: { enabled: boolean; k: number; windowMin: number; floorBps: number };
-  holdS: number;
-}
-
 interface CondState {
   since?: number;
   clearSince?: number;
   active?: Alert;
-}
-
-interface Band {
-  mean: number;
-  variance: number;
-  n: number;
-  /** Consecutive ticks out of band. */
-  out: number;
 }
 
 /** The conditions of one interface, in this order; ids and state are made once per interface, not per tick. */
@@ -77,12 +65,6 @@ interface IfState {
 
 const RECENT = 500;
 
-export function globMatch(pattern: string, name: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === name;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(name);
-}
-
 export class AlertEngine {
   private rules: AlertRule[];
   private ifs = new Map<string, IfState>();
@@ -104,26 +86,22 @@ export class AlertEngine {
     return this.rules;
   }
 
-  /** All rules whose pattern matches, merged in order: a later rule overrides the fields it sets. */
-  rulesFor(ifname: string): Effective {
-    const e: Effective = { holdS: 5 };
-    for (const r of this.rules) {
-      if (!globMatch(r.interface, ifname)) continue;
-      const { interface: _i, anomaly, ...rest } = r;
-      Object.assign(e, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
-      if (anomaly) e.anomaly = { enabled: anomaly.enabled ?? true, k: anomaly.k ?? 6, windowMin: anomaly.windowMin ?? 15, floorBps: anomaly.floorBps ?? 1e6 };
-    }
-    return e;
-  }
-
   private state(ifname: string): IfState {
     let st = this.ifs.get(ifname);
     if (!st) {
       const key = interfaceKey(ifname);
-      st = { ifname, rule: undefined, ids: CONDS.map((c) => `${key}|${c.kind}${'dir' in c ? `|${c.dir}` : ''}`), conds: [], bands: [], wasUp: false, active: 0 };
+      st = {
+        ifname,
+        rule: undefined,
+        ids: CONDS.map((c) => `${key}|${c.kind}${'dir' in c ? `|${c.dir}` : ''}`),
+        conds: [],
+        bands: [],
+        wasUp: false,
+        active: 0,
+      };
       this.ifs.set(ifname, st);
     }
-    st.rule ??= this.rulesFor(ifname);
+    st.rule ??= mergeRules(this.rules, ifname);
     return st;
   }
 
@@ -143,21 +121,63 @@ export class AlertEngine {
       // Most interfaces have no condition and no alert: no closure, no call (this runs 1000 times a tick).
       const bw = peak > limit;
       if (bw || st.conds[0]) {
-        this.step(events, now, hold, st, 0, bw, peak, limit, () =>
-          `${ifname}: ${formatBitRate(peak)} ${r.rxBps >= r.txBps ? 'received' : 'sent'}, over ${limit === pctLimit && speed ? `${rule.bandwidthPct}% of ${formatBitRate(speed)}` : formatBitRate(limit)}`,
+        this.step(
+          events,
+          now,
+          hold,
+          st,
+          0,
+          bw,
+          peak,
+          limit,
+          () =>
+            `${ifname}: ${formatBitRate(peak)} ${r.rxBps >= r.txBps ? 'received' : 'sent'}, over ${limit === pctLimit && speed ? `${rule.bandwidthPct}% of ${formatBitRate(speed)}` : formatBitRate(limit)}`,
         );
       }
       const errs = rule.errorsPerS !== undefined && errors > rule.errorsPerS;
-      if (errs || st.conds[1]) this.step(events, now, hold, st, 1, errs, errors, rule.errorsPerS ?? 0, () => `${ifname}: ${errors.toFixed(1)} errors/s (rx ${r.rxErrors.toFixed(1)}, tx ${r.txErrors.toFixed(1)})`);
+      if (errs || st.conds[1])
+        this.step(
+          events,
+          now,
+          hold,
+          st,
+          1,
+          errs,
+          errors,
+          rule.errorsPerS ?? 0,
+          () => `${ifname}: ${errors.toFixed(1)} errors/s (rx ${r.rxErrors.toFixed(1)}, tx ${r.txErrors.toFixed(1)})`,
+        );
       const drp = rule.dropsPerS !== undefined && drops > rule.dropsPerS;
-      if (drp || st.conds[2]) this.step(events, now, hold, st, 2, drp, drops, rule.dropsPerS ?? 0, () => `${ifname}: ${drops.toFixed(1)} drops/s (rx ${r.rxDrops.toFixed(1)}, tx ${r.txDrops.toFixed(1)})`);
+      if (drp || st.conds[2])
+        this.step(
+          events,
+          now,
+          hold,
+          st,
+          2,
+          drp,
+          drops,
+          rule.dropsPerS ?? 0,
+          () => `${ifname}: ${drops.toFixed(1)} drops/s (rx ${r.rxDrops.toFixed(1)}, tx ${r.txDrops.toFixed(1)})`,
+        );
       const a = rule.anomaly;
       if (a?.enabled) {
         for (let d = 0; d < 2; d++) {
           const x = d === 0 ? r.rxBps : r.txBps;
-          const out = this.outOfBand(st, d, x, input.intervalS, a);
+          const out = outOfBand(st.bands, d, x, input.intervalS, a);
           if (out || st.conds[3 + d]) {
-            this.step(events, now, hold, st, 3 + d, !!out, x, out?.mean ?? 0, () => `${ifname}: ${formatBitRate(x)} ${d === 0 ? 'received' : 'sent'}, far outside its recent ${formatBitRate(out?.low ?? 0)} – ${formatBitRate(out?.high ?? 0)}`);
+            this.step(
+              events,
+              now,
+              hold,
+              st,
+              3 + d,
+              !!out,
+              x,
+              out?.mean ?? 0,
+              () =>
+                `${ifname}: ${formatBitRate(x)} ${d === 0 ? 'received' : 'sent'}, far outside its recent ${formatBitRate(out?.low ?? 0)} – ${formatBitRate(out?.high ?? 0)}`,
+            );
           }
         }
       }
@@ -170,7 +190,8 @@ export class AlertEngine {
       const up = l.operState === 'up' || l.operState === 'unknown';
       if (up) st.wasUp = true;
       const down = !!st.rule?.linkDown && l.adminUp && !up && st.wasUp;
-      if (down || st.conds[LINK_DOWN]) this.step(events, now, 0, st, LINK_DOWN, down, down ? 1 : 0, 1, () => `${ifname}: link down (${l.operState})`);
+      if (down || st.conds[LINK_DOWN])
+        this.step(events, now, 0, st, LINK_DOWN, down, down ? 1 : 0, 1, () => `${ifname}: link down (${l.operState})`);
       if (!l.adminUp) st.wasUp = false;
     }
     if (links) {
@@ -180,11 +201,19 @@ export class AlertEngine {
     // An interface that is gone has nothing left to alert about.
     for (const st of this.ifs.values()) {
       if (st.active === 0) continue;
-      const here = input.present ? input.present.has(st.ifname) : input.rates.has(st.ifname) || input.links?.has(st.ifname);
+      const here = input.present
+        ? input.present.has(st.ifname)
+        : input.rates.has(st.ifname) || input.links?.has(st.ifname);
       if (here) continue;
       for (const [i, c] of st.conds.entries()) {
         if (!c?.active) continue;
-        events.push(this.record({ type: 'cleared', at: new Date(now).toISOString(), alert: { ...c.active, message: `${st.ifname}: interface removed` } }));
+        events.push(
+          this.record({
+            type: 'cleared',
+            at: new Date(now).toISOString(),
+            alert: { ...c.active, message: `${st.ifname}: interface removed` },
+          }),
+        );
         st.conds[i] = undefined;
       }
       st.active = 0;
@@ -192,35 +221,17 @@ export class AlertEngine {
     return events;
   }
 
-  private outOfBand(st: IfState, d: number, x: number, intervalS: number, a: NonNullable<Effective['anomaly']>): { mean: number; low: number; high: number } | undefined {
-    const n = Math.max(2, (a.windowMin * 60) / intervalS);
-    const alpha = 2 / (n + 1);
-    const b = st.bands[d];
-    if (!b) {
-      st.bands[d] = { mean: x, variance: 0, n: 1, out: 0 };
-      return undefined;
-    }
-    const width = Math.max(a.k * Math.sqrt(b.variance), a.floorBps);
-    if (b.n >= n / 4 && Math.abs(x - b.mean) > width) {
-      // Out of band: the band stays as it was (an outlier must not widen the band that judges it), until the
-      // new level has lasted a quarter of the window; then it is the new normal.
-      const flagged = { mean: b.mean, low: Math.max(0, b.mean - width), high: b.mean + width };
-      if (++b.out * intervalS >= (a.windowMin * 60) / 4) {
-        b.mean = x;
-        b.out = 0;
-      }
-      return flagged;
-    }
-    b.out = 0;
-    const diff = x - b.mean;
-    const incr = alpha * diff;
-    b.mean += incr;
-    b.variance = (1 - alpha) * (b.variance + diff * incr);
-    b.n++;
-    return undefined;
-  }
-
-  private step(events: AlertEvent[], now: number, holdMs: number, st: IfState, i: number, cond: boolean, value: number, threshold: number, message: () => string): void {
+  private step(
+    events: AlertEvent[],
+    now: number,
+    holdMs: number,
+    st: IfState,
+    i: number,
+    cond: boolean,
+    value: number,
+    threshold: number,
+    message: () => string,
+  ): void {
     let c = st.conds[i];
     if (!c) {
       if (!cond) return;

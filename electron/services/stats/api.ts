@@ -44,9 +44,13 @@ export interface StatsEvents {
 export type StatsEmit = <E extends keyof StatsEvents>(event: E, payload: StatsEvents[E]) => void;
 
 export interface StatsHandlers {
-  'stats.series': (p: z.input<typeof statsSeriesParamsSchema>) => Promise<{ series: SeriesInfo[]; method: 'proc' | 'ip'; intervalS: number }>;
+  'stats.series': (
+    p: z.input<typeof statsSeriesParamsSchema>,
+  ) => Promise<{ series: SeriesInfo[]; method: 'proc' | 'ip'; intervalS: number }>;
   'stats.history': (p: z.input<typeof statsHistoryParamsSchema>) => Promise<StatsHistory>;
-  'stats.subscribe': (p: z.input<typeof statsSubscribeParamsSchema>) => Promise<{ subscriptionId: string; intervalS: number; leaseS: number }>;
+  'stats.subscribe': (
+    p: z.input<typeof statsSubscribeParamsSchema>,
+  ) => Promise<{ subscriptionId: string; intervalS: number; leaseS: number }>;
   'stats.unsubscribe': (p: z.input<typeof statsUnsubscribeParamsSchema>) => Promise<{ ok: boolean }>;
   'alerts.list': (p: z.input<typeof alertsListParamsSchema>) => Promise<{ active: Alert[]; recent: AlertEvent[] }>;
   'alerts.getRules': (p: Record<string, never>) => Promise<{ rules: AlertRule[] }>;
@@ -103,7 +107,8 @@ export function createStatsHandlers(defaultTarget: Target, emit: StatsEmit, opts
       ...opts,
       storePath: opts.storePath === null ? null : historyPath(full, opts.dir),
       rules,
-      onAlerts: (events, active) => emit('alerts.changed', { at: new Date().toISOString(), target: full, events, active }),
+      onAlerts: (events, active) =>
+        emit('alerts.changed', { at: new Date().toISOString(), target: full, events, active }),
       onSample: (e) => emit('stats.sample', e),
       onError: (err) => {
         if (err instanceof NotFoundError) void drop(key);
@@ -179,7 +184,8 @@ export function createStatsHandlers(defaultTarget: Target, emit: StatsEmit, opts
       const q = parse(alertsSetRulesParamsSchema, p, 'params');
       saveAlertRules(q.rules, rulesPath);
       rules = q.rules;
-      for (const hit of monitors.values()) void hit.monitor.then((m) => m.alerts.setRules(rules)).catch(() => undefined);
+      for (const hit of monitors.values())
+        void hit.monitor.then((m) => m.alerts.setRules(rules)).catch(() => undefined);
       return { rules };
     },
   };

@@ -20,7 +20,11 @@ export interface Attribution {
 /** Only these report a speed that limits traffic; veth says 10 Gbit/s and tun 10 Mbit/s whatever passes. */
 const REAL_SPEED_KINDS = new Set<Link['kind']>(['physical', 'bond']);
 
-export function buildAttribution(state: HostState | undefined, ifnames: Iterable<string>, speedOf: (ifname: string) => number | undefined = () => undefined): Attribution {
+export function buildAttribution(
+  state: HostState | undefined,
+  ifnames: Iterable<string>,
+  speedOf: (ifname: string) => number | undefined = () => undefined,
+): Attribution {
   const series: SeriesInfo[] = [];
   const ns = state?.target.netns;
   const links = new Map((state?.links ?? []).map((l) => [l.name, l]));
@@ -31,7 +35,15 @@ export function buildAttribution(state: HostState | undefined, ifnames: Iterable
     const l = links.get(name);
     const speedBps = l && REAL_SPEED_KINDS.has(l.kind) ? speedOf(name) : undefined;
     const nodeId = nodeOf.get(linkId(ns, name));
-    series.push({ key: interfaceKey(name), kind: 'interface', label: name, members: [name], perspective: 'device', ...(nodeId ? { nodeId } : {}), ...(speedBps ? { speedBps } : {}) });
+    series.push({
+      key: interfaceKey(name),
+      kind: 'interface',
+      label: name,
+      members: [name],
+      perspective: 'device',
+      ...(nodeId ? { nodeId } : {}),
+      ...(speedBps ? { speedBps } : {}),
+    });
   }
   if (state) {
     series.push(...switches(state, links), ...portGroups(state, links), ...guests(state, links));
@@ -72,13 +84,33 @@ function switches(state: HostState, links: Map<string, Link>): SeriesInfo[] {
   const ns = state.target.netns;
   for (const b of state.bridges) {
     // The kernel's masters are the truth (a port listed by `bridge` is also a link whose master is the bridge).
-    const members = state.links.filter((l) => l.master === b.name).map((l) => l.name).sort();
-    out.push({ key: switchKey(b.name), kind: 'switch', label: b.name, nodeId: linkId(ns, b.name), members, perspective: 'device' });
+    const members = state.links
+      .filter((l) => l.master === b.name)
+      .map((l) => l.name)
+      .sort();
+    out.push({
+      key: switchKey(b.name),
+      kind: 'switch',
+      label: b.name,
+      nodeId: linkId(ns, b.name),
+      members,
+      perspective: 'device',
+    });
   }
   for (const b of state.ovsBridges) {
     if (out.some((s) => s.key === switchKey(b.name))) continue;
-    const members = b.ports.filter((p) => p.name !== b.name && links.has(p.name)).map((p) => p.name).sort();
-    out.push({ key: switchKey(b.name), kind: 'switch', label: b.name, nodeId: ovsBridgeNodeId(b.name), members, perspective: 'device' });
+    const members = b.ports
+      .filter((p) => p.name !== b.name && links.has(p.name))
+      .map((p) => p.name)
+      .sort();
+    out.push({
+      key: switchKey(b.name),
+      kind: 'switch',
+      label: b.name,
+      nodeId: ovsBridgeNodeId(b.name),
+      members,
+      perspective: 'device',
+    });
   }
   return out;
 }
@@ -88,11 +120,16 @@ function portGroups(state: HostState, links: Map<string, Link>): SeriesInfo[] {
   const add = (sw: string, group: string, label: string, member: string) => {
     const key = portGroupKey(sw, group);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { key, kind: 'portgroup', label: `${label} (${sw})`, members: [], perspective: 'device', switch: sw }));
+    if (!g)
+      groups.set(
+        key,
+        (g = { key, kind: 'portgroup', label: `${label} (${sw})`, members: [], perspective: 'device', switch: sw }),
+      );
     if (!g.members.includes(member)) g.members.push(member);
   };
   for (const b of state.ovsBridges) {
-    for (const p of b.ports) if (p.tag !== undefined && links.has(p.name)) add(b.name, `vlan-${p.tag}`, `vlan ${p.tag}`, p.name);
+    for (const p of b.ports)
+      if (p.tag !== undefined && links.has(p.name)) add(b.name, `vlan-${p.tag}`, `vlan ${p.tag}`, p.name);
   }
   for (const b of state.bridges) {
     if (!b.vlanFiltering) continue;
@@ -106,7 +143,10 @@ function portGroups(state: HostState, links: Map<string, Link>): SeriesInfo[] {
   for (const d of state.domains) {
     for (const nic of d.nics) {
       if (!nic.portGroup || !nic.target || !links.has(nic.target)) continue;
-      const sw = (nic.type === 'network' && nic.source ? bridgeOfNet.get(nic.source) : nic.source) ?? links.get(nic.target)?.master ?? 'unknown';
+      const sw =
+        (nic.type === 'network' && nic.source ? bridgeOfNet.get(nic.source) : nic.source) ??
+        links.get(nic.target)?.master ??
+        'unknown';
       add(sw, nic.portGroup, nic.portGroup, nic.target);
     }
   }
@@ -122,9 +162,24 @@ function guests(state: HostState, links: Map<string, Link>): SeriesInfo[] {
       const tap = nic.target && links.has(nic.target) ? nic.target : undefined;
       if (tap) taps.push(tap);
       const sw = tap ? links.get(tap)?.master : undefined;
-      out.push({ key: nic.id as SeriesInfo['key'], kind: 'vnic', label: `${d.name} ${nic.target ?? nic.mac}`, nodeId: nic.id, members: tap ? [tap] : [], perspective: 'guest', ...(sw ? { switch: sw } : {}) });
+      out.push({
+        key: nic.id as SeriesInfo['key'],
+        kind: 'vnic',
+        label: `${d.name} ${nic.target ?? nic.mac}`,
+        nodeId: nic.id,
+        members: tap ? [tap] : [],
+        perspective: 'guest',
+        ...(sw ? { switch: sw } : {}),
+      });
     }
-    out.push({ key: d.id as SeriesInfo['key'], kind: 'vm', label: d.name, nodeId: d.id, members: taps.sort(), perspective: 'guest' });
+    out.push({
+      key: d.id as SeriesInfo['key'],
+      kind: 'vm',
+      label: d.name,
+      nodeId: d.id,
+      members: taps.sort(),
+      perspective: 'guest',
+    });
   }
   return out;
 }

@@ -133,7 +133,9 @@ export class FileCold extends BlockStore {
   }
   fillMissing(block: number, pos: number, count: number): void {
     const w = missingSlots(count);
-    this.io('writing', () => writeSync(this.fd, w, 0, w.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2));
+    this.io('writing', () =>
+      writeSync(this.fd, w, 0, w.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2),
+    );
   }
   read(block: number): Uint16Array {
     const out = missingSlots(this.slots);

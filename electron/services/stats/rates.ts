@@ -6,7 +6,16 @@
 import type { StatsRates, StatsSample } from '../../../shared/model/stats';
 
 /** Counter order inside every Float64Array of counters. */
-export const C = { rxBytes: 0, rxPackets: 1, rxErrors: 2, rxDrops: 3, txBytes: 4, txPackets: 5, txErrors: 6, txDrops: 7 } as const;
+export const C = {
+  rxBytes: 0,
+  rxPackets: 1,
+  rxErrors: 2,
+  rxDrops: 3,
+  txBytes: 4,
+  txPackets: 5,
+  txErrors: 6,
+  txDrops: 7,
+} as const;
 export const COUNTER_COUNT = 8;
 export type Counters = Float64Array;
 
@@ -136,7 +145,10 @@ export class RateTracker {
       samples.push(s);
     }
     // Every previous interface is still here unless the counts say otherwise (no walk on a quiet tick).
-    const vanished = prev.counters.size > cur.counters.size - appeared.length ? [...prev.counters.keys()].filter((n) => !cur.counters.has(n)) : [];
+    const vanished =
+      prev.counters.size > cur.counters.size - appeared.length
+        ? [...prev.counters.keys()].filter((n) => !cur.counters.has(n))
+        : [];
     // A sample not refreshed this tick (its interface went away across a gap) must not linger in the map.
     if (keep && keep.size !== samples.length) for (const [n, x] of keep) if (x.at !== iso) keep.delete(n);
     return { at: cur.at, from: prev.at, intervalS: dtS, samples, rates, resets, appeared, vanished };

@@ -79,7 +79,13 @@ export class History {
     if (!r) {
       r = {
         name,
-        tiers: this.tiers.map((t, i) => ({ traffic: i < 2 ? missingArray(t.capacity) : null, faults: null, last: -1, lastFault: -1, block: -1 })),
+        tiers: this.tiers.map((t, i) => ({
+          traffic: i < 2 ? missingArray(t.capacity) : null,
+          faults: null,
+          last: -1,
+          lastFault: -1,
+          block: -1,
+        })),
         acc: [newAcc(), newAcc(), newAcc()],
       };
       this.rows.set(name, r);
@@ -138,7 +144,7 @@ export class History {
     if (s > t.last) {
       if (t.last >= 0 && tier === 1) this.evict(r, Math.max(0, t.last - cap + 1), Math.min(s - cap, t.last));
       // A gap is marked "not sampled" (a new array already is): at most one lap, in at most two fills.
-      for (let g = t.last < 0 ? s : Math.max(t.last + 1, s - cap + 1, 0); g < s; ) {
+      for (let g = t.last < 0 ? s : Math.max(t.last + 1, s - cap + 1, 0); g < s;) {
         const pos = g % cap;
         const n = Math.min(s - g, cap - pos);
         t.traffic.fill(MISSING_WORD, pos * 3, (pos + n) * 3);
@@ -148,7 +154,8 @@ export class History {
     }
     const pos = s % cap;
     put4(t.traffic, pos, v, 0);
-    const faulty = !missing && ((v[4] as number) > 0 || (v[5] as number) > 0 || (v[6] as number) > 0 || (v[7] as number) > 0);
+    const faulty =
+      !missing && ((v[4] as number) > 0 || (v[5] as number) > 0 || (v[6] as number) > 0 || (v[7] as number) > 0);
     if (faulty) {
       t.lastFault = s;
       // Zero until now: every slot this tier holds had no errors or drops (or was not sampled, which traffic says).
@@ -169,7 +176,7 @@ export class History {
     if (s > t.last) {
       // Slots between the last write and this one were not sampled (a reused block: none of it was ours).
       const from = Math.max(t.last + 1, s - cap + 1, 0);
-      for (let g = from; g < s; ) {
+      for (let g = from; g < s;) {
         const pos = g % cap;
         const n = Math.min(s - g, cap - pos);
         this.cold.fillMissing(t.block, pos, n);
@@ -285,7 +292,11 @@ export class History {
     const absent: Row[] = [];
     for (const r of this.rows.values()) {
       if (present.has(r.name)) continue;
-      const alive = r.tiers.some((t, i) => (t.traffic || t.block >= 0) && t.last > Math.floor(nowS / this.tiers[i]!.resS) - this.tiers[i]!.capacity) || r.acc[2]!.n > 0;
+      const alive =
+        r.tiers.some(
+          (t, i) =>
+            (t.traffic || t.block >= 0) && t.last > Math.floor(nowS / this.tiers[i]!.resS) - this.tiers[i]!.capacity,
+        ) || r.acc[2]!.n > 0;
       if (!alive) this.remove(r, removed);
       else absent.push(r);
     }

@@ -36,7 +36,15 @@ const headerSchema = z.object({
   rows: z.array(
     z.object({
       name: z.string(),
-      tiers: z.array(z.object({ last: z.number(), lastFault: z.number(), traffic: z.boolean(), faults: z.boolean(), block: z.number().int() })),
+      tiers: z.array(
+        z.object({
+          last: z.number(),
+          lastFault: z.number(),
+          traffic: z.boolean(),
+          faults: z.boolean(),
+          block: z.number().int(),
+        }),
+      ),
       acc: z.array(z.object({ bucket: z.number(), n: z.number(), sum: z.array(z.number()).length(FIELDS) })),
     }),
   ),
@@ -57,7 +65,13 @@ export function saveHistory(history: History, path: string): number {
     tiers: history.tiers.map((t) => ({ resS: t.resS, capacity: t.capacity })),
     rows: [...history.rows.values()].map((r) => ({
       name: r.name,
-      tiers: r.tiers.map((t) => ({ last: t.last, lastFault: t.lastFault, traffic: !!t.traffic, faults: !!t.faults, block: t.block })),
+      tiers: r.tiers.map((t) => ({
+        last: t.last,
+        lastFault: t.lastFault,
+        traffic: !!t.traffic,
+        faults: !!t.faults,
+        block: t.block,
+      })),
       acc: r.acc.map((a) => ({ bucket: a.bucket, n: a.n, sum: [...a.sum] })),
     })),
   };
@@ -102,7 +116,8 @@ function arrayAt(buf: Buffer, off: number, words: number): Uint16Array {
   return out;
 }
 
-export type LoadResult = { history: History; status: 'loaded' | 'absent' } | { history: History; status: 'discarded'; reason: string };
+export type LoadResult =
+  { history: History; status: 'loaded' | 'absent' } | { history: History; status: 'discarded'; reason: string };
 
 /** The file of the minute tier (days 2 to 7), beside the history file. */
 export const coldPath = (path: string) => path.replace(/\.nnstats$/, '') + '.week';
@@ -111,7 +126,11 @@ export const coldPath = (path: string) => path.replace(/\.nnstats$/, '') + '.wee
  * The saved history, or an empty one: a file from another layout or a damaged one is moved aside, never fatal.
  * The minute tier stays in its own file (cold.ts), written as it goes.
  */
-export function loadHistory(path: string, tiers: readonly TierSpec[] = TIERS, onError?: (message: string) => void): LoadResult {
+export function loadHistory(
+  path: string,
+  tiers: readonly TierSpec[] = TIERS,
+  onError?: (message: string) => void,
+): LoadResult {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const fresh = () => new History(tiers, new FileCold(coldPath(path), tiers[2]?.capacity ?? 0, onError));
   const history = fresh();
@@ -167,7 +186,15 @@ export function alertRulesPath(dir = configDir()): string {
 }
 
 export const DEFAULT_ALERT_RULES: AlertRule[] = [
-  { interface: '*', bandwidthPct: 90, errorsPerS: 1, dropsPerS: 100, linkDown: true, anomaly: { enabled: true, k: 6, windowMin: 15, floorBps: 1_000_000 }, holdS: 5 },
+  {
+    interface: '*',
+    bandwidthPct: 90,
+    errorsPerS: 1,
+    dropsPerS: 100,
+    linkDown: true,
+    anomaly: { enabled: true, k: 6, windowMin: 15, floorBps: 1_000_000 },
+    holdS: 5,
+  },
 ];
 
 /** The user's rules, or the defaults when there is no file or it does not parse (never fatal). */

@@ -7,7 +7,12 @@ const T0 = Date.UTC(2025, 0, 1);
 const rates = (o: Partial<StatsRates>): StatsRates => ({ ...zeroRates(), ...o });
 
 /** Feeds one tick per second; returns every event with the second it happened. */
-function run(engine: AlertEngine, seconds: number, at: (s: number) => Omit<AlertInput, 'at' | 'intervalS'>, start = 0): (AlertEvent & { s: number })[] {
+function run(
+  engine: AlertEngine,
+  seconds: number,
+  at: (s: number) => Omit<AlertInput, 'at' | 'intervalS'>,
+  start = 0,
+): (AlertEvent & { s: number })[] {
   const out: (AlertEvent & { s: number })[] = [];
   for (let s = start; s < start + seconds; s++) {
     for (const e of engine.evaluate({ at: T0 + s * 1000, intervalS: 1, ...at(s) })) {
@@ -38,7 +43,14 @@ describe('AlertEngine thresholds', () => {
       ['raised', 8],
       ['cleared', 15],
     ]);
-    expect(ev[0]!.alert).toMatchObject({ id: 'if:eth0|bandwidth', kind: 'bandwidth', ifname: 'eth0', value: 950e6, threshold: 900e6, since: new Date(T0 + 5000).toISOString() });
+    expect(ev[0]!.alert).toMatchObject({
+      id: 'if:eth0|bandwidth',
+      kind: 'bandwidth',
+      ifname: 'eth0',
+      value: 950e6,
+      threshold: 900e6,
+      since: new Date(T0 + 5000).toISOString(),
+    });
     expect(ev[0]!.alert.message).toBe('eth0: 950 Mbit/s received, over 90% of 1.00 Gbit/s');
     expect(e.active()).toEqual([]);
     expect(e.recent().map((x) => x.type)).toEqual(['raised', 'cleared']);
@@ -52,7 +64,11 @@ describe('AlertEngine thresholds', () => {
   it('uses an absolute bit/s for virtual devices, which report no real speed', () => {
     const e = new AlertEngine([{ interface: 'vnet*', bandwidthPct: 50, bandwidthBps: 2e6, holdS: 0 }]);
     const ev = run(e, 2, () => one('vnet3', rates({ txBps: 3e6 })));
-    expect(ev[0]?.alert).toMatchObject({ kind: 'bandwidth', threshold: 2e6, message: 'vnet3: 3.00 Mbit/s sent, over 2.00 Mbit/s' });
+    expect(ev[0]?.alert).toMatchObject({
+      kind: 'bandwidth',
+      threshold: 2e6,
+      message: 'vnet3: 3.00 Mbit/s sent, over 2.00 Mbit/s',
+    });
   });
 
   it('raises errors and drops per second (both directions summed) with the later, more specific rule winning', () => {
@@ -68,12 +84,20 @@ describe('AlertEngine thresholds', () => {
       ]),
     }));
     expect(ev.map((x) => x.alert.id).sort()).toEqual(['if:eth0|drops', 'if:eth0|errors']);
-    expect(ev.find((x) => x.alert.kind === 'errors')?.alert).toMatchObject({ severity: 'critical', value: 1.5, threshold: 1 });
+    expect(ev.find((x) => x.alert.kind === 'errors')?.alert).toMatchObject({
+      severity: 'critical',
+      value: 1.5,
+      threshold: 1,
+    });
   });
 
   it('raises link-down for a link that was up and lost its carrier while administratively up, not for one set down', () => {
     const e = new AlertEngine([{ interface: '*', linkDown: true }]);
-    const link = (operState: string, adminUp = true) => ({ rates: new Map(), links: new Map([['eth0', { operState, adminUp }]]), present: new Set(['eth0']) });
+    const link = (operState: string, adminUp = true) => ({
+      rates: new Map(),
+      links: new Map([['eth0', { operState, adminUp }]]),
+      present: new Set(['eth0']),
+    });
     expect(run(e, 1, () => link('down'))).toEqual([]); // never seen up: an unplugged port is not news
     const ev = run(e, 6, (s) => link(s < 2 ? 'up' : s < 4 ? 'lowerlayerdown' : 'up'), 1);
     expect(ev.map((x) => [x.type, x.alert.kind, x.s])).toEqual([
@@ -88,7 +112,12 @@ describe('AlertEngine thresholds', () => {
     const e = new AlertEngine([{ interface: '*', bandwidthBps: 1, holdS: 0 }]);
     run(e, 1, () => one('gone0', rates({ rxBps: 10 })));
     const ev = run(e, 1, () => ({ rates: new Map(), present: new Set<string>() }), 1);
-    expect(ev).toEqual([expect.objectContaining({ type: 'cleared', alert: expect.objectContaining({ message: 'gone0: interface removed' }) })]);
+    expect(ev).toEqual([
+      expect.objectContaining({
+        type: 'cleared',
+        alert: expect.objectContaining({ message: 'gone0: interface removed' }),
+      }),
+    ]);
   });
 });
 
@@ -101,14 +130,26 @@ describe('AlertEngine anomaly band', () => {
     const e = new AlertEngine([rule]);
     const before = run(e, 300, (s) => one('eth0', rates({ rxBps: noisy(s) })));
     expect(before).toEqual([]);
-    const ev = run(e, 400, (s) => one('eth0', rates({ rxBps: s < 310 ? 80e6 : s < 340 ? noisy(s) : 60e6 + noisy(s) - 10e6 })), 300);
+    const ev = run(
+      e,
+      400,
+      (s) => one('eth0', rates({ rxBps: s < 310 ? 80e6 : s < 340 ? noisy(s) : 60e6 + noisy(s) - 10e6 })),
+      300,
+    );
     const raised = ev.filter((x) => x.type === 'raised');
     expect(raised[0]).toMatchObject({ s: 302, alert: { kind: 'anomaly', direction: 'rx', id: 'if:eth0|anomaly|rx' } });
-    expect(raised[0]!.alert.message).toMatch(/^eth0: 80.0 Mbit\/s received, far outside its recent [\d.]+ Mbit\/s – [\d.]+ Mbit\/s$/);
+    expect(raised[0]!.alert.message).toMatch(
+      /^eth0: 80.0 Mbit\/s received, far outside its recent [\d.]+ Mbit\/s – [\d.]+ Mbit\/s$/,
+    );
     expect(ev.some((x) => x.type === 'cleared' && x.s > 310 && x.s < 320)).toBe(true);
     // The step to 60 Mbit/s at 340 is news at first, then the band moves to it and the alert ends.
     expect(raised.some((x) => x.s >= 340 && x.s < 345)).toBe(true);
-    expect(ev.filter((x) => x.type === 'cleared').map((x) => x.s).pop()).toBeLessThan(380);
+    expect(
+      ev
+        .filter((x) => x.type === 'cleared')
+        .map((x) => x.s)
+        .pop(),
+    ).toBeLessThan(380);
     expect(e.active()).toEqual([]);
   });
 

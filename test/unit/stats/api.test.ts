@@ -18,23 +18,40 @@ let api: StatsApi;
 const events: { event: keyof StatsEvents; payload: unknown }[] = [];
 const samples = () => events.filter((e) => e.event === 'stats.sample').map((e) => e.payload as StatsSampleEvent);
 
-const lo = { id: 'link::lo', ifindex: 1, name: 'lo', kind: 'loopback' as const, kernelKind: '', mtu: 65536, operState: 'unknown', adminUp: true, carrier: true, addresses: [], attributes: {} };
-const fakeHost = async (): Promise<HostState> => ({
-  target: {},
-  takenAt: new Date().toISOString(),
-  namespaces: [],
-  links: [lo],
-  bridges: [{ id: 'link::lo-br', name: 'lo-br', stp: { enabled: false }, vlanFiltering: false, ports: [] }],
-  ovsBridges: [],
-  networks: [],
-  domains: [],
-  sources: {},
-} as unknown as HostState);
+const lo = {
+  id: 'link::lo',
+  ifindex: 1,
+  name: 'lo',
+  kind: 'loopback' as const,
+  kernelKind: '',
+  mtu: 65536,
+  operState: 'unknown',
+  adminUp: true,
+  carrier: true,
+  addresses: [],
+  attributes: {},
+};
+const fakeHost = async (): Promise<HostState> =>
+  ({
+    target: {},
+    takenAt: new Date().toISOString(),
+    namespaces: [],
+    links: [lo],
+    bridges: [{ id: 'link::lo-br', name: 'lo-br', stp: { enabled: false }, vlanFiltering: false, ports: [] }],
+    ovsBridges: [],
+    networks: [],
+    domains: [],
+    sources: {},
+  }) as unknown as HostState;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'nnstats-api-'));
   events.length = 0;
-  api = createStatsHandlers({}, (event, payload) => events.push({ event, payload }), { dir, watch: false, discover: fakeHost });
+  api = createStatsHandlers({}, (event, payload) => events.push({ event, payload }), {
+    dir,
+    watch: false,
+    discover: fakeHost,
+  });
 });
 afterEach(async () => {
   await api.close();
@@ -103,10 +120,17 @@ describe('stats handlers', () => {
     expect(rx[0]).toBeNull();
     expect(rx.filter((v) => v !== null).length).toBeGreaterThanOrEqual(1);
     expect((await api.handlers['stats.history']({ keys: ['if:lo'], range: '24h' })).stepS).toBe(60);
-    expect(await api.handlers['stats.history']({ keys: ['if:lo'], range: '7d', maxPoints: 10_000 })).toMatchObject({ stepS: 120, points: 5040 });
-    await expect(api.handlers['stats.history']({ keys: ['vm:nope'], range: '1h' })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await api.handlers['stats.history']({ keys: ['if:lo'], range: '7d', maxPoints: 10_000 })).toMatchObject({
+      stepS: 120,
+      points: 5040,
+    });
+    await expect(api.handlers['stats.history']({ keys: ['vm:nope'], range: '1h' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(api.handlers['stats.history']({ keys: [], range: '1h' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(api.handlers['stats.history']({ keys: ['if:lo'], range: '2h' as '1h' })).rejects.toThrow(/params.range/);
+    await expect(api.handlers['stats.history']({ keys: ['if:lo'], range: '2h' as '1h' })).rejects.toThrow(
+      /params.range/,
+    );
   });
 
   it('keeps alert rules in the config dir and saves the history on close', async () => {
@@ -121,7 +145,9 @@ describe('stats handlers', () => {
   });
 
   it('fails with NotFoundError for a namespace that does not exist, and starts nothing', async () => {
-    await expect(api.handlers['stats.series']({ target: { netns: 'novanet-no-such-ns' } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(api.handlers['stats.series']({ target: { netns: 'novanet-no-such-ns' } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(existsSync(historyPath({ netns: 'novanet-no-such-ns' }, dir))).toBe(false);
     expect(existsSync(join(dir, 'stats', 'netns-novanet-no-such-ns.week'))).toBe(false);
   });

@@ -30,9 +30,25 @@ function runningLab(): HostState {
     networks: s.networks.map((n) => (n.name === 'nntest-net' ? { ...n, bridge: 'br0' } : n)),
     ovsBridges: s.ovsBridges.map((b) => ({
       ...b,
-      ports: [...b.ports, { uuid: 'u-vnet1', name: 'vnet1', tag: 20, trunks: [], externalIds: {}, interfaces: [{ name: 'vnet1', type: 'system', options: {}, externalIds: {} }] }],
+      ports: [
+        ...b.ports,
+        {
+          uuid: 'u-vnet1',
+          name: 'vnet1',
+          tag: 20,
+          trunks: [],
+          externalIds: {},
+          interfaces: [{ name: 'vnet1', type: 'system', options: {}, externalIds: {} }],
+        },
+      ],
     })),
-    domains: [{ ...dom!, state: 'running', nics: dom!.nics.map((n, i) => ({ ...n, target: `vnet${i}`, ...(i === 1 ? { source: 'ovsbr0' } : {}) })) }],
+    domains: [
+      {
+        ...dom!,
+        state: 'running',
+        nics: dom!.nics.map((n, i) => ({ ...n, target: `vnet${i}`, ...(i === 1 ? { source: 'ovsbr0' } : {}) })),
+      },
+    ],
   };
 }
 
@@ -49,7 +65,13 @@ describe('buildAttribution', () => {
     for (const s of a.series) expect(seriesInfoSchema.safeParse(s).success).toBe(true);
     const ifs = a.series.filter((s) => s.kind === 'interface').map((s) => s.label);
     expect(ifs).toEqual([...state.links.map((l) => l.name), 'extra0'].sort());
-    expect(get('if:extra0')).toEqual({ key: 'if:extra0', kind: 'interface', label: 'extra0', members: ['extra0'], perspective: 'device' });
+    expect(get('if:extra0')).toEqual({
+      key: 'if:extra0',
+      kind: 'interface',
+      label: 'extra0',
+      members: ['extra0'],
+      perspective: 'device',
+    });
   });
 
   it('points each interface at the graph node standing for it: its own, the OVS port, or the VM NIC', () => {
@@ -59,20 +81,49 @@ describe('buildAttribution', () => {
   });
 
   it('sums switches over their ports (kernel masters for Linux bridges, OVS ports but not the bridge itself)', () => {
-    expect(get('switch:br0')).toMatchObject({ kind: 'switch', nodeId: linkId(LAB, 'br0'), members: ['enp3s0', 'vm1-eth0', 'vm2-eth0', 'vm3-eth0', 'vnet0', 'vx100'], perspective: 'device' });
-    expect(get('switch:ovsbr0')).toMatchObject({ nodeId: 'ovs:ovsbr0', members: ['enp4s0-trunk', 'ovs-gw', 'vm4-eth0', 'vm5-eth0', 'vnet1'] });
+    expect(get('switch:br0')).toMatchObject({
+      kind: 'switch',
+      nodeId: linkId(LAB, 'br0'),
+      members: ['enp3s0', 'vm1-eth0', 'vm2-eth0', 'vm3-eth0', 'vnet0', 'vx100'],
+      perspective: 'device',
+    });
+    expect(get('switch:ovsbr0')).toMatchObject({
+      nodeId: 'ovs:ovsbr0',
+      members: ['enp4s0-trunk', 'ovs-gw', 'vm4-eth0', 'vm5-eth0', 'vnet1'],
+    });
   });
 
   it('groups OVS ports by tag as "vlan <tag>" and libvirt NICs by their port group, on the switch they use', () => {
-    expect(get('pg:ovsbr0:vlan-10')).toMatchObject({ kind: 'portgroup', label: 'vlan 10 (ovsbr0)', members: ['vm4-eth0'], switch: 'ovsbr0' });
+    expect(get('pg:ovsbr0:vlan-10')).toMatchObject({
+      kind: 'portgroup',
+      label: 'vlan 10 (ovsbr0)',
+      members: ['vm4-eth0'],
+      switch: 'ovsbr0',
+    });
     expect(get('pg:ovsbr0:vlan-20').members).toEqual(['vm5-eth0', 'vnet1']);
     expect(get('pg:br0:web')).toMatchObject({ label: 'web (br0)', members: ['vnet0'], switch: 'br0' });
   });
 
   it('gives each VM NIC its tap and each VM all its taps, from the guest side', () => {
-    expect(get('vnic:nntest-vm:52:54:00:aa:bb:01')).toMatchObject({ kind: 'vnic', members: ['vnet0'], perspective: 'guest', switch: 'br0', nodeId: 'vnic:nntest-vm:52:54:00:aa:bb:01' });
-    expect(get('vm:nntest-vm')).toMatchObject({ kind: 'vm', label: 'nntest-vm', members: ['vnet0', 'vnet1'], perspective: 'guest' });
-    expect(a.parents.get('vnet1')?.map((s) => s.key).sort()).toEqual(['pg:ovsbr0:vlan-20', 'switch:ovsbr0', 'vm:nntest-vm', 'vnic:nntest-vm:52:54:00:aa:bb:02']);
+    expect(get('vnic:nntest-vm:52:54:00:aa:bb:01')).toMatchObject({
+      kind: 'vnic',
+      members: ['vnet0'],
+      perspective: 'guest',
+      switch: 'br0',
+      nodeId: 'vnic:nntest-vm:52:54:00:aa:bb:01',
+    });
+    expect(get('vm:nntest-vm')).toMatchObject({
+      kind: 'vm',
+      label: 'nntest-vm',
+      members: ['vnet0', 'vnet1'],
+      perspective: 'guest',
+    });
+    expect(
+      a.parents
+        .get('vnet1')
+        ?.map((s) => s.key)
+        .sort(),
+    ).toEqual(['pg:ovsbr0:vlan-20', 'switch:ovsbr0', 'vm:nntest-vm', 'vnic:nntest-vm:52:54:00:aa:bb:02']);
   });
 
   it('adds members up, swapping directions for the guest side, and has nothing when no member was sampled', () => {
@@ -82,7 +133,12 @@ describe('buildAttribution', () => {
       ['vnet1', r(2000, 7000)],
       ['vm4-eth0', r(10, 20)],
     ]);
-    expect(aggregate(get('vm:nntest-vm'), rates)).toMatchObject({ rxBps: 12_000, txBps: 3000, txErrors: 3, rxErrors: 0 });
+    expect(aggregate(get('vm:nntest-vm'), rates)).toMatchObject({
+      rxBps: 12_000,
+      txBps: 3000,
+      txErrors: 3,
+      rxErrors: 0,
+    });
     expect(aggregate(get('switch:ovsbr0'), rates)).toMatchObject({ rxBps: 2010, txBps: 7020 });
     expect(aggregate(get('pg:ovsbr0:vlan-10'), new Map())).toBeUndefined();
   });

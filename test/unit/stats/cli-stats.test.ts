@@ -40,8 +40,16 @@ describe('novanet stats input', () => {
   });
 
   it('parses good input: fractions of a second, no count means until interrupted', () => {
-    expect(parseStatsOptions({ interval: '0.5', netns: 'lab' })).toEqual({ target: { netns: 'lab' }, intervalMs: 500, count: Infinity });
-    expect(parseStatsOptions({ interval: '2', count: '3', interface: 'eth0' })).toMatchObject({ ifname: 'eth0', intervalMs: 2000, count: 3 });
+    expect(parseStatsOptions({ interval: '0.5', netns: 'lab' })).toEqual({
+      target: { netns: 'lab' },
+      intervalMs: 500,
+      count: Infinity,
+    });
+    expect(parseStatsOptions({ interval: '2', count: '3', interface: 'eth0' })).toMatchObject({
+      ifname: 'eth0',
+      intervalMs: 2000,
+      count: 3,
+    });
   });
 });
 
@@ -54,7 +62,19 @@ describe('novanet stats on this host (no root needed: /proc/self/net/dev)', () =
       const s = statsSampleSchema.strict().parse(JSON.parse(l));
       expect(s.ifname).toBe('lo');
       expect(s.intervalS).toBeGreaterThan(0.1);
-      expect(Object.keys(s).sort()).toEqual(['at', 'ifname', 'intervalS', 'rxBps', 'rxDrops', 'rxErrors', 'rxPps', 'txBps', 'txDrops', 'txErrors', 'txPps']);
+      expect(Object.keys(s).sort()).toEqual([
+        'at',
+        'ifname',
+        'intervalS',
+        'rxBps',
+        'rxDrops',
+        'rxErrors',
+        'rxPps',
+        'txBps',
+        'txDrops',
+        'txErrors',
+        'txPps',
+      ]);
     }
   });
 

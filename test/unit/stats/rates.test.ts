@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { C, counterDelta, RateTracker, ratesBetween, type CounterReading } from '../../../electron/services/stats/rates';
+import {
+  C,
+  counterDelta,
+  RateTracker,
+  ratesBetween,
+  type CounterReading,
+} from '../../../electron/services/stats/rates';
 import { parseIpStats, parseProcNetDev, ProcNetDevParser } from '../../../electron/services/stats/sampler';
 
 const counters = (o: Partial<Record<keyof typeof C, number>>) => {
@@ -7,7 +13,11 @@ const counters = (o: Partial<Record<keyof typeof C, number>>) => {
   for (const [name, v] of Object.entries(o)) k[C[name as keyof typeof C]] = v;
   return k;
 };
-const reading = (at: number, m: Record<string, Float64Array>): CounterReading => ({ at: 1_700_000_000_000 + at, mono: at, counters: new Map(Object.entries(m)) });
+const reading = (at: number, m: Record<string, Float64Array>): CounterReading => ({
+  at: 1_700_000_000_000 + at,
+  mono: at,
+  counters: new Map(Object.entries(m)),
+});
 
 describe('counterDelta', () => {
   it('is the difference while the counter goes up', () => {
@@ -26,11 +36,31 @@ describe('counterDelta', () => {
 describe('ratesBetween', () => {
   it('gives bit/s from bytes and per-second packets, errors and drops in both directions', () => {
     const a = counters({ rxBytes: 1000, txBytes: 0, rxPackets: 10, txPackets: 0 });
-    const b = counters({ rxBytes: 126_000, txBytes: 250_000, rxPackets: 110, txPackets: 200, rxErrors: 4, txErrors: 2, rxDrops: 6, txDrops: 8 });
-    expect(ratesBetween(a, b, 2)).toEqual({ rxBps: 500_000, txBps: 1_000_000, rxPps: 50, txPps: 100, rxErrors: 2, txErrors: 1, rxDrops: 3, txDrops: 4 });
+    const b = counters({
+      rxBytes: 126_000,
+      txBytes: 250_000,
+      rxPackets: 110,
+      txPackets: 200,
+      rxErrors: 4,
+      txErrors: 2,
+      rxDrops: 6,
+      txDrops: 8,
+    });
+    expect(ratesBetween(a, b, 2)).toEqual({
+      rxBps: 500_000,
+      txBps: 1_000_000,
+      rxPps: 50,
+      txPps: 100,
+      rxErrors: 2,
+      txErrors: 1,
+      rxDrops: 3,
+      txDrops: 4,
+    });
   });
   it('gives nothing for an interval where any counter was reset', () => {
-    expect(ratesBetween(counters({ rxBytes: 5000, txPackets: 9 }), counters({ rxBytes: 6000, txPackets: 1 }), 1)).toBeNull();
+    expect(
+      ratesBetween(counters({ rxBytes: 5000, txPackets: 9 }), counters({ rxBytes: 6000, txPackets: 1 }), 1),
+    ).toBeNull();
   });
 });
 
@@ -40,7 +70,9 @@ describe('RateTracker', () => {
     expect(t.update(reading(0, { eth0: counters({ rxBytes: 0 }) }))).toBeNull();
     const u = t.update(reading(1000, { eth0: counters({ rxBytes: 125_000 }) }));
     expect(u?.intervalS).toBe(1);
-    expect(u?.samples).toEqual([expect.objectContaining({ ifname: 'eth0', rxBps: 1_000_000, intervalS: 1, at: '2023-11-14T22:13:21.000Z' })]);
+    expect(u?.samples).toEqual([
+      expect.objectContaining({ ifname: 'eth0', rxBps: 1_000_000, intervalS: 1, at: '2023-11-14T22:13:21.000Z' }),
+    ]);
   });
   it('re-baselines a reset interface for one interval, and names appeared and vanished ones', () => {
     const t = new RateTracker();
@@ -86,7 +118,9 @@ describe('ProcNetDevParser reusing a reading', () => {
     const p = new ProcNetDevParser();
     const first = p.parse(Buffer.from(PROC, 'latin1'), PROC.length);
     const eth0 = first.get('eth0');
-    const next = PROC.replace('  eth0: 1 2', '  eth0: 100 2').replace(/^vethA-long1.*\n/m, '') + 'new0: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
+    const next =
+      PROC.replace('  eth0: 1 2', '  eth0: 100 2').replace(/^vethA-long1.*\n/m, '') +
+      'new0: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
     const again = p.parse(Buffer.from(next, 'latin1'), next.length, first);
     expect(again).toBe(first);
     expect(again.get('eth0')).toBe(eth0);
@@ -117,7 +151,13 @@ describe('RateTracker with recycle', () => {
 describe('parseIpStats', () => {
   it('reads stats64 of `ip -j -s -s link`, receive drops including missed', () => {
     const json = JSON.stringify([
-      { ifname: 'a1', stats64: { rx: { bytes: 180, packets: 2, errors: 1, dropped: 3, missed_errors: 4 }, tx: { bytes: 90, packets: 1, errors: 0, dropped: 5 } } },
+      {
+        ifname: 'a1',
+        stats64: {
+          rx: { bytes: 180, packets: 2, errors: 1, dropped: 3, missed_errors: 4 },
+          tx: { bytes: 90, packets: 1, errors: 0, dropped: 5 },
+        },
+      },
       { ifname: 'nostats' },
     ]);
     const m = parseIpStats(json);

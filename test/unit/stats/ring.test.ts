@@ -10,7 +10,9 @@ const SMALL: TierSpec[] = [
   { resS: 9, capacity: 4 },
 ];
 const vals = (x: number, faults = 0) => Float64Array.from({ length: FIELDS }, (_, i) => (i < 4 ? x * (i + 1) : faults));
-const col = (h: History, name: string, resS: number, start: number, points: number, step = 1, field = 0) => [...h.read(name, resS, start, points, step)[field]!];
+const col = (h: History, name: string, resS: number, start: number, points: number, step = 1, field = 0) => [
+  ...h.read(name, resS, start, points, step)[field]!,
+];
 const close = (a: number, b: number) => Math.abs(a - b) <= Math.abs(b) * CODEC_MAX_REL_ERROR * 1.0001;
 
 describe('codec', () => {
@@ -67,9 +69,25 @@ describe('History', () => {
     expect(got.slice(0, 20).every(Number.isNaN)).toBe(true);
     expect(Math.round(got[20]!)).toBe(1);
     // The 3 s tier still holds buckets 0 and 1 (slot 20's bucket 6 is open, not written): they were sampled.
-    expect(col(h, 'x', 3, 0, 7).map((v) => (Number.isNaN(v) ? null : Math.round(v)))).toEqual([7, 7, null, null, null, null, 1]);
+    expect(col(h, 'x', 3, 0, 7).map((v) => (Number.isNaN(v) ? null : Math.round(v)))).toEqual([
+      7,
+      7,
+      null,
+      null,
+      null,
+      null,
+      1,
+    ]);
     h.record('x', 23, 24, vals(1)); // closes bucket 6: the ring now reaches back to bucket 5 only
-    expect(col(h, 'x', 3, 0, 7).map((v) => (Number.isNaN(v) ? null : Math.round(v)))).toEqual([null, null, null, null, null, null, 1]);
+    expect(col(h, 'x', 3, 0, 7).map((v) => (Number.isNaN(v) ? null : Math.round(v)))).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      1,
+    ]);
     const h2 = new History(SMALL);
     for (let s = 0; s < 6; s++) h2.record('x', s - 1, s, vals(7));
     h2.record('x', 8, 9, vals(1));
@@ -91,30 +109,33 @@ describe('History', () => {
 
   it('matches a plain map of slots for any sequence of intervals and gaps (1 s and 3 s tiers)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 50 })), { maxLength: 40 }), (steps) => {
-        const h = new History(SMALL);
-        const model = new Map<number, number>();
-        let at = 100;
-        for (const [len, x] of steps) {
-          h.record('x', at, at + len, vals(x));
-          for (let s = at + 1; s <= at + len; s++) model.set(s, x);
-          at += len + (x % 3 === 0 ? 4 : 0); // some intervals leave a gap before the next
-        }
-        const last = Math.max(100, ...model.keys());
-        const got = col(h, 'x', 1, last - 5, 6);
-        got.forEach((v, i) => {
-          const want = model.get(last - 5 + i);
-          expect(want === undefined ? Number.isNaN(v) : close(v, want)).toBe(true);
-        });
-        // Closed 3 s buckets: the average of the model's sampled seconds in them.
-        const b = Math.floor(last / 3) - 1;
-        for (let k = b - 2; k <= b; k++) {
-          const xs = [0, 1, 2].map((j) => model.get(k * 3 + j)).filter((v): v is number => v !== undefined);
-          const v = col(h, 'x', 3, k, 1)[0]!;
-          if (xs.length) expect(close(v, xs.reduce((p, q) => p + q, 0) / xs.length)).toBe(true);
-          else expect(v).toBeNaN();
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 50 })), { maxLength: 40 }),
+        (steps) => {
+          const h = new History(SMALL);
+          const model = new Map<number, number>();
+          let at = 100;
+          for (const [len, x] of steps) {
+            h.record('x', at, at + len, vals(x));
+            for (let s = at + 1; s <= at + len; s++) model.set(s, x);
+            at += len + (x % 3 === 0 ? 4 : 0); // some intervals leave a gap before the next
+          }
+          const last = Math.max(100, ...model.keys());
+          const got = col(h, 'x', 1, last - 5, 6);
+          got.forEach((v, i) => {
+            const want = model.get(last - 5 + i);
+            expect(want === undefined ? Number.isNaN(v) : close(v, want)).toBe(true);
+          });
+          // Closed 3 s buckets: the average of the model's sampled seconds in them.
+          const b = Math.floor(last / 3) - 1;
+          for (let k = b - 2; k <= b; k++) {
+            const xs = [0, 1, 2].map((j) => model.get(k * 3 + j)).filter((v): v is number => v !== undefined);
+            const v = col(h, 'x', 3, k, 1)[0]!;
+            if (xs.length) expect(close(v, xs.reduce((p, q) => p + q, 0) / xs.length)).toBe(true);
+            else expect(v).toBeNaN();
+          }
+        },
+      ),
     );
   });
 

@@ -3,7 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIELDS, History, type TierSpec } from '../../../electron/services/stats/ring';
-import { alertRulesPath, DEFAULT_ALERT_RULES, historyPath, loadAlertRules, loadHistory, saveAlertRules, saveHistory } from '../../../electron/services/stats/store';
+import {
+  alertRulesPath,
+  DEFAULT_ALERT_RULES,
+  historyPath,
+  loadAlertRules,
+  loadHistory,
+  saveAlertRules,
+  saveHistory,
+} from '../../../electron/services/stats/store';
 
 let dir: string;
 beforeEach(() => {
@@ -17,7 +25,8 @@ const SMALL: TierSpec[] = [
   { resS: 9, capacity: 4 },
 ];
 const vals = (x: number, f = 0) => Float64Array.from({ length: FIELDS }, (_, i) => (i < 4 ? x + i : f));
-const everything = (h: History, name: string) => [1, 3, 9].map((res) => h.read(name, res, 0, 80 / res, 1).map((c) => [...c]));
+const everything = (h: History, name: string) =>
+  [1, 3, 9].map((res) => h.read(name, res, 0, 80 / res, 1).map((c) => [...c]));
 
 describe('history store', () => {
   it('puts each target in its own file under the config dir', () => {
