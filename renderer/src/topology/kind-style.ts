@@ -26,7 +26,7 @@ import {
   Workflow,
   type LucideIcon,
 } from 'lucide-react';
-import type { EdgeKind, NodeKind } from '../../../shared/topology/graph';
+import { nodeKindLabels, type EdgeKind, type NodeKind } from '../../../shared/topology/graph';
 
 export const kindIcons: Record<NodeKind, LucideIcon> = {
   nic: EthernetPort,
@@ -90,27 +90,12 @@ export function rankOf(kind: string): number {
 
 /** Chip-sized names for the kind filter; the full names from nodeKindLabels go in tooltips. */
 export const kindShortLabels: Record<NodeKind, string> = {
+  ...nodeKindLabels,
   nic: 'NIC',
-  loopback: 'Loopback',
   bridge: 'Bridge',
-  'ovs-bridge': 'OVS bridge',
-  'ovs-port': 'OVS port',
   'ovs-internal': 'OVS internal',
-  veth: 'veth',
-  vlan: 'VLAN',
-  vxlan: 'VXLAN',
-  geneve: 'GENEVE',
-  bond: 'Bond',
-  tun: 'TUN',
-  tap: 'TAP',
-  macvlan: 'macvlan',
-  dummy: 'Dummy',
-  wireguard: 'WireGuard',
-  other: 'Other',
   network: 'Network',
   vm: 'VM',
-  vnic: 'VM NIC',
-  namespace: 'Namespace',
 };
 
 export const edgeKindLabels: Record<EdgeKind, string> = {
