@@ -14,6 +14,9 @@ export function CaptureView() {
   const selected = cap.list.data?.captures.find((c) => c.id === cap.selectedId);
   const live = selected ? cap.packets.progressOf(selected.id) : undefined;
   const state = selected ? (live && !FINAL_STATES.includes(selected.state) ? live.state : selected.state) : undefined;
+  // Progress events come less often than packet batches: the newest listed packet's number may be ahead.
+  const rows = cap.packets.view(selected?.id ?? null).rows;
+  const packets = Math.max(live?.packets ?? selected?.packets ?? 0, rows[rows.length - 1]?.no ?? 0);
   return (
     <div className="capture" data-testid="capture-view">
       <CaptureForm />
@@ -26,7 +29,7 @@ export function CaptureView() {
                 <span className={`state-pill state-pill--${state}`}>{state}</span>
                 <b>{selected.interface}</b>
                 {selected.filter && <code>{selected.filter}</code>}
-                <span>{(live?.packets ?? selected.packets).toLocaleString()} packets</span>
+                <span>{packets.toLocaleString()} packets</span>
                 <span>{formatSize(live?.bytes ?? selected.bytes)}</span>
                 {selected.dropped ? <span className="is-bad">{selected.dropped} dropped by the kernel</span> : null}
                 {selected.error && <span className="is-bad">{selected.error}</span>}

@@ -54,14 +54,21 @@ export function MonitorView() {
           </button>
         ))}
       </div>
+      {/* Traffic stays mounted behind the Alerts tab: its live tail and top talkers keep filling, held still. */}
       <div
         className="monitor__panel"
         role="tabpanel"
-        id={`monitor-panel-${tab}`}
-        aria-labelledby={`monitor-tab-${tab}`}
+        id="monitor-panel-traffic"
+        aria-labelledby="monitor-tab-traffic"
+        hidden={tab !== 'traffic'}
       >
-        {tab === 'traffic' ? <TrafficPanel /> : <AlertsPanel />}
+        <TrafficPanel active={tab === 'traffic'} />
       </div>
+      {tab === 'alerts' && (
+        <div className="monitor__panel" role="tabpanel" id="monitor-panel-alerts" aria-labelledby="monitor-tab-alerts">
+          <AlertsPanel />
+        </div>
+      )}
     </div>
   );
 }

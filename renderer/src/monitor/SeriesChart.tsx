@@ -161,6 +161,7 @@ export const SeriesChart = memo(function SeriesChart(p: ChartProps) {
       data-rx={last?.rxBps ?? ''}
       data-tx={last?.txBps ?? ''}
       data-points={shown.length}
+      data-last-at={last?.t ?? ''}
       aria-label={`${label}: receive ${formatRate(last?.rxBps, p.unit)}, transmit ${formatRate(last?.txBps, p.unit)}`}
       onPointerEnter={() => setHeld(p.points)}
       onPointerLeave={() => setHeld(null)}

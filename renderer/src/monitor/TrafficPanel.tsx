@@ -17,7 +17,7 @@ import { lastValue } from './series-store';
 const noKeys: string[] = [];
 
 /** Charts of the picked series, the busiest series now, and where errors and drops happen. */
-export function TrafficPanel() {
+export function TrafficPanel({ active }: { active: boolean }) {
   const { targetKey, info } = useModel();
   const toasts = useToasts();
   const list = useSeriesList();
@@ -110,7 +110,7 @@ export function TrafficPanel() {
                   points={chart.data.get(k) ?? []}
                   unit={prefs.unit}
                   range={prefs.range}
-                  paused={paused && prefs.range === '5m'}
+                  paused={(paused && prefs.range === '5m') || !active}
                   loading={chart.loading}
                   onRemove={prefs.toggle}
                 />

@@ -26,13 +26,21 @@ export function useSeriesList(enabled = true) {
   const query = useQuery({
     queryKey: ['stats.series', targetKey],
     queryFn: () => api.invoke('stats.series', {}),
-    staleTime: 30_000,
+    staleTime: 10_000,
+    // The server re-attributes on its own topology watch, which may land after our snapshot: poll as well.
+    refetchInterval: 15_000,
     enabled,
   });
-  // The attribution follows the topology: a new snapshot may bring or remove series.
+  // The attribution follows the topology: a new snapshot may bring or remove series. Asked a moment later, so
+  // the monitor has re-read the topology too.
   const takenAt = snapshot.data?.state.takenAt;
   useEffect(() => {
-    if (takenAt && enabled) void queryClient.invalidateQueries({ queryKey: ['stats.series', targetKey] });
+    if (!takenAt || !enabled) return;
+    const t = window.setTimeout(
+      () => void queryClient.invalidateQueries({ queryKey: ['stats.series', targetKey] }),
+      1500,
+    );
+    return () => clearTimeout(t);
   }, [takenAt, queryClient, targetKey, enabled]);
   return query;
 }
