@@ -7,7 +7,7 @@
  * the history file's header (store.ts); a block whose owner was lost is simply reused, as a new owner first
  * marks all its slots "not sampled".
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { MISSING_WORD } from './codec';
 
 export const WORDS_PER_SLOT = 6;
@@ -96,7 +96,8 @@ export class MemoryCold extends BlockStore {
 
 /** Blocks in a file beside the history file. A disk error turns the tier off (reads "not sampled"), once. */
 export class FileCold extends BlockStore {
-  private fd: number;
+  /** Opened at the first write: a monitor that never kept a minute leaves no file. -1: not yet, -2: closed. */
+  private fd = -1;
   private failed: string | undefined;
   constructor(
     readonly path: string,
@@ -104,46 +105,56 @@ export class FileCold extends BlockStore {
     private readonly onError: (message: string) => void = () => undefined,
   ) {
     super(slots);
-    this.fd = openSync(path, 'a+');
-    closeSync(this.fd);
-    this.fd = openSync(path, 'r+', 0o600);
+    if (existsSync(path)) this.open();
+  }
+  private open(): number {
+    if (this.fd === -1 && !this.failed) {
+      try {
+        closeSync(openSync(this.path, 'a', 0o600));
+        this.fd = openSync(this.path, 'r+');
+      } catch (err) {
+        this.fail('opening', err);
+      }
+    }
+    return this.fd;
   }
   private get blockBytes(): number {
     return this.slots * WORDS_PER_SLOT * 2;
   }
-  private io(what: string, fn: () => void): void {
-    if (this.failed || this.fd < 0) return;
+  private fail(what: string, err: unknown): void {
+    this.failed = `${what} ${this.path}: ${(err as Error).message}`;
+    this.onError(`the 7-day statistics are off: ${this.failed}`);
+  }
+  private io(what: string, fn: (fd: number) => void): void {
+    const fd = this.open();
+    if (this.failed || fd < 0) return;
     try {
-      fn();
+      fn(fd);
     } catch (err) {
-      this.failed = `${what} ${this.path}: ${(err as Error).message}`;
-      this.onError(`the 7-day statistics are off: ${this.failed}`);
+      this.fail(what, err);
     }
   }
   write(block: number, pos: number, words: Uint16Array): void {
     // Once a minute per interface: no closure here.
-    if (this.failed || this.fd < 0) return;
+    const fd = this.open();
+    if (this.failed || fd < 0) return;
     try {
-      writeSync(this.fd, words, 0, words.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2);
+      writeSync(fd, words, 0, words.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2);
     } catch (err) {
-      this.io('writing', () => {
-        throw err;
-      });
+      this.fail('writing', err);
     }
   }
   fillMissing(block: number, pos: number, count: number): void {
     const w = missingSlots(count);
-    this.io('writing', () =>
-      writeSync(this.fd, w, 0, w.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2),
-    );
+    this.io('writing', (fd) => writeSync(fd, w, 0, w.byteLength, block * this.blockBytes + pos * WORDS_PER_SLOT * 2));
   }
   read(block: number): Uint16Array {
     const out = missingSlots(this.slots);
     const bytes = new Uint8Array(out.buffer);
-    this.io('reading', () => {
+    this.io('reading', (fd) => {
       let off = 0;
       while (off < bytes.length) {
-        const n = readSync(this.fd, bytes, off, bytes.length - off, block * this.blockBytes + off);
+        const n = readSync(fd, bytes, off, bytes.length - off, block * this.blockBytes + off);
         if (n === 0) break;
         off += n;
       }
@@ -155,6 +166,6 @@ export class FileCold extends BlockStore {
   }
   override close(): void {
     if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.fd = -2;
   }
 }

@@ -22,7 +22,8 @@ import { aggregate, buildAttribution, type Attribution } from './attribution';
 import type { CounterReading, RateUpdate } from './rates';
 import { FIELDS, History } from './ring';
 import { openCounterSource, readSpeedBps, Sampler, type ReadMethod } from './sampler';
-import { loadHistory, saveHistory, SAVE_INTERVAL_MS } from './store';
+import { dirname } from 'node:path';
+import { loadHistory, pruneStaleHistories, saveHistory, SAVE_INTERVAL_MS } from './store';
 import { readHistory } from './query';
 import { Subscriptions } from './subscriptions';
 
@@ -76,6 +77,7 @@ export class TargetMonitor {
     // The target first: a namespace that does not exist must not leave a history file behind.
     const source = await openCounterSource(this.target, { method: this.opts.method, recycle: true });
     try {
+      if (this.opts.storePath) pruneStaleHistories(dirname(this.opts.storePath));
       const loaded = this.opts.storePath
         ? loadHistory(this.opts.storePath, undefined, (m) => this.opts.onError?.(new Error(m)))
         : undefined;

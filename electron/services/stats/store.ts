@@ -13,7 +13,18 @@
  * well inside an SSD's endurance. No fsync: losing the last minutes of statistics to a power cut is acceptable,
  * and a file that does not parse is set aside and the history starts empty.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -179,6 +190,32 @@ export function loadHistory(
     history.close();
     return { history: fresh(), status: 'discarded', reason };
   }
+}
+
+/** Nothing in a history file outlives 7 days: files untouched for longer (namespaces long gone) are removed. */
+export const STALE_MS = 8 * 86_400_000;
+
+export function pruneStaleHistories(dir: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    if (!/\.(nnstats|week|bad|tmp)$/.test(n)) continue;
+    const p = join(dir, n);
+    try {
+      if (now - statSync(p).mtimeMs > STALE_MS) {
+        unlinkSync(p);
+        removed.push(n);
+      }
+    } catch {
+      /* another process removed it, or it cannot be: either way nothing to do */
+    }
+  }
+  return removed;
 }
 
 export function alertRulesPath(dir = configDir()): string {

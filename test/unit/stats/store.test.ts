@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIELDS, History, type TierSpec } from '../../../electron/services/stats/ring';
@@ -9,6 +9,7 @@ import {
   historyPath,
   loadAlertRules,
   loadHistory,
+  pruneStaleHistories,
   saveAlertRules,
   saveHistory,
 } from '../../../electron/services/stats/store';
@@ -60,8 +61,21 @@ describe('history store', () => {
     loaded.history.close();
   });
 
-  it('starts empty when there is no file', () => {
-    expect(loadHistory(join(dir, 'none.nnstats'), SMALL).status).toBe('absent');
+  it('starts empty when there is no file, and makes no minute-tier file until a minute is kept', () => {
+    const path = join(dir, 'none.nnstats');
+    const { history, status } = loadHistory(path, SMALL);
+    expect(status).toBe('absent');
+    history.record('eth0', 0, 1, vals(1));
+    expect(existsSync(join(dir, 'none.week'))).toBe(false);
+    history.close();
+  });
+
+  it('removes history files untouched for more than 8 days (all their data has aged out), nothing else', () => {
+    for (const n of ['old.nnstats', 'old.week', 'new.nnstats', 'alert-rules.json']) writeFileSync(join(dir, n), 'x');
+    const nineDaysAgo = (Date.now() - 9 * 86_400_000) / 1000;
+    for (const n of ['old.nnstats', 'old.week', 'alert-rules.json']) utimesSync(join(dir, n), nineDaysAgo, nineDaysAgo);
+    expect(pruneStaleHistories(dir).sort()).toEqual(['old.nnstats', 'old.week']);
+    expect(readdirSync(dir).sort()).toEqual(['alert-rules.json', 'new.nnstats']);
   });
 
   it('sets a damaged file or one of another layout aside (.bad) and starts empty, never throws', () => {
