@@ -82,9 +82,12 @@ export function createServices(opts: ServiceOptions): Services {
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener as (p: unknown) => void);
       ensureWatch();
+      // The default target's monitor starts with its first listener; subscriptions end with the last one.
+      statsApi.listenersChanged(event, set.size);
       return () => {
         set.delete(listener as (p: unknown) => void);
         ensureWatch();
+        statsApi.listenersChanged(event, set.size);
       };
     },
   };
@@ -95,6 +98,9 @@ export function createServices(opts: ServiceOptions): Services {
     close() {
       listeners.clear();
       ensureWatch();
+      // Saves the history and ends the sampler's process; captures finish their files.
+      void statsApi.close();
+      void captureApi.close();
     },
   };
 }
