@@ -13,6 +13,7 @@ import {
 } from './format';
 import { LIVE_SPAN_MS, lastValue, type RatePoint } from './series-store';
 import { seriesKindSingular } from './use-series-list';
+import { useFramePaced } from './use-frame-paced';
 import { SeriesIcon } from './SeriesIcon';
 
 type Pick = (p: RatePoint) => number | null;
@@ -55,8 +56,8 @@ interface PlotProps {
   domain: [number, number];
 }
 
-/** The plot alone, memoised: a paused chart's points do not change, so it is not drawn again each second. */
-const ChartPlot = memo(function ChartPlot({ points, unit, range, domain }: PlotProps) {
+/** The Recharts tree, memoised: it is reconciled only when the frame-paced props change. */
+const ChartBody = memo(function ChartBody({ points, unit, range, domain }: PlotProps) {
   const acc = accessors[unit];
   const tooltip = useMemo(() => <ChartTooltip unit={unit} />, [unit]);
   const ticks = useMemo(() => timeTicks(domain[0], domain[1], range), [domain, range]);
@@ -126,6 +127,14 @@ const ChartPlot = memo(function ChartPlot({ points, unit, range, domain }: PlotP
   );
 });
 
+/**
+ * A chart's plot, taking new data frame-paced (see use-frame-paced.ts) so 20 charts do not all redraw in one
+ * frame; while it waits, the memoised body above is not even reconciled.
+ */
+const ChartPlot = memo(function ChartPlot(props: PlotProps) {
+  return <ChartBody {...useFramePaced(props)} />;
+});
+
 interface ChartProps {
   seriesKey: string;
   info: SeriesInfo | undefined;
@@ -184,12 +193,12 @@ export const SeriesChart = memo(function SeriesChart(p: ChartProps) {
           <span title="Receive">
             <i className="swatch swatch--rx" aria-hidden />
             <span className="chart-card__dir">Rx</span>
-            {formatRate(last?.rxBps, p.unit)}
+            <span className="chart-card__val">{formatRate(last?.rxBps, p.unit)}</span>
           </span>
           <span title="Transmit">
             <i className="swatch swatch--tx" aria-hidden />
             <span className="chart-card__dir">Tx</span>
-            {formatRate(last?.txBps, p.unit)}
+            <span className="chart-card__val">{formatRate(last?.txBps, p.unit)}</span>
           </span>
         </span>
         <button

@@ -100,7 +100,8 @@ export async function chartsToPng(grid: HTMLElement, title: string): Promise<Blo
         ctx.fillStyle = getComputedStyle(sw).backgroundColor;
         ctx.fillRect(s.left - shifted.left, s.top - shifted.top, s.width, s.height);
       }
-      text(ctx, v, shifted);
+      text(ctx, v.querySelector('.chart-card__dir'), shifted);
+      text(ctx, v.querySelector('.chart-card__val'), shifted);
     }
     const svg = card.querySelector<SVGSVGElement>('svg.recharts-surface');
     if (!svg) continue;

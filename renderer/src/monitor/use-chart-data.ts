@@ -2,7 +2,7 @@
  * Data for the charts: the last five minutes are a live tail (history to start with, then pushed samples); the
  * longer ranges are read from the history store and re-read at a pace matching their resolution.
  */
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { StatsRange, StatsSampleEvent } from '../../../shared/model/stats';
 import { useModel } from '../model/model-context';
@@ -28,9 +28,9 @@ export function useChartData(keys: readonly string[], range: StatsRange): ChartD
   const [seedError, setSeedError] = useState<Error | null>(null);
   const keySet = useMemo(() => new Set(keys), [keys]);
 
-  // A sample re-renders up to 20 charts: as a transition React slices that work between frames.
+  // Cheap: chart headers re-render now, the plots themselves are redrawn frame-paced (use-frame-paced.ts).
   const onSample = useCallback((e: StatsSampleEvent) => {
-    if (buffer.current.push(e).length > 0) startTransition(() => setVersion((v) => v + 1));
+    if (buffer.current.push(e).length > 0) setVersion((v) => v + 1);
   }, []);
   const subError = useStatsSubscription(live && keys.length > 0 ? { keys: [...keys], intervalS: 1 } : null, onSample);
 
