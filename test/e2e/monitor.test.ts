@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serve, screenshot, CHROMIUM, type Served } from './support/browser';
+import { launchBrowser, serve, screenshot, ARTIFACTS, CHROMIUM, type Served } from './support/browser';
 import { TopologyPage } from './pages/topology-page';
 import { MonitorPage } from './pages/monitor-page';
 import { skipSuite } from '../support/requirements';
@@ -158,6 +158,8 @@ describe.skipIf(skip)('monitor view', () => {
     const bytes = readFileSync((await png.path())!);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(bytes.length).toBeGreaterThan(10_000);
+    // Kept beside the screenshots: the exported image is looked at, not only its header.
+    await png.saveAs(join(ARTIFACTS, 'monitor-export.png'));
   });
 
   it('raises an alert in the page when a rule is crossed', async () => {

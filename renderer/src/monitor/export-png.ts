@@ -64,7 +64,7 @@ export async function chartsToPng(grid: HTMLElement, title: string): Promise<Blo
   const pad = 12;
   const scale = Math.max(2, window.devicePixelRatio || 1);
   const rects = cards.map((c) => c.getBoundingClientRect());
-  const width = Math.max(...rects.map((r) => r.right)) - origin.left + pad;
+  const width = Math.max(...rects.map((r) => r.right)) - origin.left + 2 * pad;
   const height = Math.max(...rects.map((r) => r.bottom)) - origin.top + pad + 28;
   const canvas = document.createElement('canvas');
   canvas.width = Math.ceil(width * scale);
@@ -81,7 +81,7 @@ export async function chartsToPng(grid: HTMLElement, title: string): Promise<Blo
   ctx.fillText(title, pad, 14);
 
   // Cards keep their on-screen offsets, moved down under the title line.
-  const shifted = new DOMRect(origin.left, origin.top - 28, origin.width, origin.height);
+  const shifted = new DOMRect(origin.left - pad, origin.top - 28, origin.width, origin.height);
   for (const [i, card] of cards.entries()) {
     const r = rects[i]!;
     const cs = getComputedStyle(card);
