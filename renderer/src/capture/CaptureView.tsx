@@ -38,7 +38,7 @@ export function CaptureView() {
               <span className="mon-card__meta">no capture selected</span>
             )}
           </header>
-          <PacketList startedAt={selected?.startedAt} />
+          <PacketList startedAt={selected?.startedAt} finished={!!state && FINAL_STATES.includes(state)} />
         </section>
         <CaptureList />
       </div>

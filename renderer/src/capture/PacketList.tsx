@@ -47,7 +47,7 @@ function Row({ p, t0, index }: { p: PacketSummary; t0: number; index: number }) 
  * The live packet list of the selected capture: only the rows in view are in the DOM (the list holds up to 5000),
  * and it follows the newest packet unless the user scrolled up to read.
  */
-export function PacketList({ startedAt }: { startedAt?: string }) {
+export function PacketList({ startedAt, finished }: { startedAt?: string; finished?: boolean }) {
   const { packets, selectedId } = useCapture();
   useSyncExternalStore(packets.subscribe, packets.snapshot);
   const view = packets.view(selectedId);
@@ -113,9 +113,11 @@ export function PacketList({ startedAt }: { startedAt?: string }) {
         </div>
         {rows.length === 0 && (
           <p className="packets__empty">
-            {selectedId
-              ? 'No packet yet. Packets appear here as they are captured.'
-              : 'Start a capture, or pick one in the list below, to see its packets.'}
+            {!selectedId
+              ? 'Start a capture, or pick one in the list below, to see its packets.'
+              : finished
+                ? 'The live list holds what arrived while this window was open. Open the file to see every packet.'
+                : 'No packet yet. Packets appear here as they are captured.'}
           </p>
         )}
       </div>
