@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CircleCheck, Info, OctagonAlert, TriangleAlert, X } from 'lucide-react';
 import { ToastContext, type ToastInput, type ToastTone, type Toasts } from './toast-context';
+import '../styles/monitor.css';
 
 interface Shown extends ToastInput {
   id: number;

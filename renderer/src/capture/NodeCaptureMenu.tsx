@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObje
 import { Radar } from 'lucide-react';
 import { nodeKindLabels, type TopologyGraph } from '../../../shared/topology/graph';
 import { useOptionalCapture } from './capture-context';
+import '../styles/capture.css';
 
 interface MenuState {
   x: number;

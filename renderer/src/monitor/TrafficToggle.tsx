@@ -1,4 +1,5 @@
 import { Activity } from 'lucide-react';
+import '../styles/monitor.css';
 
 /** The graph's "show live traffic" switch, floating top left of the canvas, with the scale it draws. */
 export function TrafficToggle({
