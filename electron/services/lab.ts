@@ -234,7 +234,8 @@ export async function labDown(name = DEFAULT_LAB, runner: Runner = run): Promise
   const ns = labNamespaces(name);
   const existing = new Set(await namespaces(runner));
   const ours = [ns.main, ns.upstream, ...ns.vms].filter((n) => existing.has(n));
-  if (ours.length > 0) await runner(['ip', '-batch', '-'], { input: ours.map((n) => `netns del ${n}\n`).join('') });
+  // -force: one namespace already gone must not leave the others behind.
+  if (ours.length > 0) await runner(['ip', '-force', '-batch', '-'], { input: ours.map((n) => `netns del ${n}\n`).join(''), okExitCodes: [1] });
   await rm(labDir(name), { recursive: true, force: true });
   return { removed: ours };
 }
