@@ -5,13 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, serve, screenshot, CHROMIUM, type Served } from './support/browser';
 import { TopologyPage } from './pages/topology-page';
 import { CapturePage } from './pages/capture-page';
+import { labAnswers, throwawayStateDirs, until } from './support/lab';
 import { skipSuite } from '../support/requirements';
 
 const LAB = `nncap${process.pid % 10000}`;
@@ -27,27 +26,6 @@ function ping(seconds: number): ChildProcess {
   });
 }
 
-/** The bridge forwards only after STP's delay: wait for a reply before making traffic. */
-async function labAnswers(): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const r = spawnSync('ip', ['netns', 'exec', `${LAB}-vm1`, 'ping', '-c', '1', '-W', '1', '10.77.0.12'], {
-      stdio: 'ignore',
-    });
-    if (r.status === 0) return;
-    await new Promise((res) => setTimeout(res, 500));
-  }
-  throw new Error(`lab ${LAB}: vm1 never reached vm2`);
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.skipIf(skip)('capture view', () => {
   let served: Served;
@@ -58,13 +36,9 @@ describe.skipIf(skip)('capture view', () => {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    for (const v of ['NOVANET_CONFIG_DIR', 'NOVANET_HELPER_STATE_DIR', 'NOVANET_CAPTURE_DIR']) {
-      const d = mkdtempSync(join(tmpdir(), 'nn-e2e-cap-'));
-      dirs.push(d);
-      process.env[v] = d;
-    }
+    dirs.push(...throwawayStateDirs('nn-e2e-cap-'));
     served = await serve(['--lab', '--lab-name', LAB]);
-    await labAnswers();
+    await labAnswers(LAB);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await new TopologyPage(page).open(served.url);

@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, serve, screenshot, ARTIFACTS, CHROMIUM, type Served } from './support/browser';
 import { TopologyPage } from './pages/topology-page';
 import { MonitorPage } from './pages/monitor-page';
+import { labAnswers, throwawayStateDirs, until } from './support/lab';
 import { skipSuite } from '../support/requirements';
 
 const LAB = `nnmon${process.pid % 10000}`;
@@ -33,33 +33,6 @@ function ping(seconds: number, size = 1000): ChildProcess {
   return p;
 }
 
-/** The URL is printed once the lab exists, but its bridge forwards only after STP's delay: wait for a reply. */
-async function labAnswers(): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const r = spawnSync('ip', ['netns', 'exec', `${LAB}-vm1`, 'ping', '-c', '1', '-W', '1', '10.77.0.12'], {
-      stdio: 'ignore',
-    });
-    if (r.status === 0) return;
-    await new Promise((res) => setTimeout(res, 500));
-  }
-  throw new Error(`lab ${LAB}: vm1 never reached vm2`);
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  show?: () => Promise<unknown>,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what}${show ? `; last seen ${JSON.stringify(await show())}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.skipIf(skip)('monitor view', () => {
   let served: Served;
@@ -70,14 +43,9 @@ describe.skipIf(skip)('monitor view', () => {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    // Rules, history and captures of this run stay in throwaway folders.
-    for (const v of ['NOVANET_CONFIG_DIR', 'NOVANET_HELPER_STATE_DIR', 'NOVANET_CAPTURE_DIR']) {
-      const d = mkdtempSync(join(tmpdir(), 'nn-e2e-mon-'));
-      dirs.push(d);
-      process.env[v] = d;
-    }
+    dirs.push(...throwawayStateDirs('nn-e2e-mon-'));
     served = await serve(['--lab', '--lab-name', LAB]);
-    await labAnswers();
+    await labAnswers(LAB);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     await new TopologyPage(page).open(served.url);
