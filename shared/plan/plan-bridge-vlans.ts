@@ -1,6 +1,7 @@
 /** Port-group VLANs on VLAN-filtering Linux bridges: `bridge vlan` per port, diffed against what the port has. */
 import type { HostState } from '../model/host-state';
 import { expandTrunk, type NetworkSpec, type PortGroupSpec } from '../spec/schema';
+import type { Operation } from './operations';
 import { PHASE, type StepList } from './step-list';
 
 interface PortVlan {
@@ -19,7 +20,26 @@ export function groupVlans(g: PortGroupSpec | undefined): PortVlan[] {
 
 const DEFAULT: PortVlan[] = [{ vid: 1, pvid: true, untagged: true }];
 
-export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: HostState): void {
+/**
+ * Operations that give `port` back the VLANs it has now on the VLAN-filtering bridge `master`, to run after it is
+ * enslaved again (which gives it the default VLAN 1 only). Empty when it has just the default.
+ */
+export function vlansBack(state: HostState, port: string, master: string): Operation[] {
+  const br = state.bridges.find((b) => b.name === master);
+  const vlans = br?.vlanFiltering ? br.ports.find((p) => p.name === port)?.vlans : undefined;
+  if (!vlans || (vlans.length === 1 && sameVlan(vlans[0]!, DEFAULT[0]!))) return [];
+  // Adding the PVID first takes the flag off VLAN 1, so deleting VLAN 1 afterwards leaves the PVID where it was.
+  const ordered = [...vlans].sort((a, b) => Number(b.pvid) - Number(a.pvid));
+  return [
+    ...ordered.map((v): Operation => ({ op: 'bridge.vlan.add', dev: port, vid: v.vid, pvid: v.pvid, untagged: v.untagged })),
+    ...(vlans.some((v) => v.vid === 1) ? [] : [{ op: 'bridge.vlan.del' as const, dev: port, vid: 1 }]),
+  ];
+}
+
+const sameVlan = (a: PortVlan, b: PortVlan) => a.vid === b.vid && a.pvid === b.pvid && a.untagged === b.untagged;
+
+/** `rejoined`: ports this plan re-creates or takes out and puts back, which start again from the default VLAN. */
+export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: HostState, rejoined: ReadonlySet<string> = new Set()): void {
   for (const sw of spec.switches) {
     if (sw.type !== 'linux' || !sw.vlanFiltering) continue;
     const br = state.bridges.find((b) => b.name === sw.name);
@@ -34,7 +54,7 @@ export function planLinuxBridgeVlans(out: StepList, spec: NetworkSpec, state: Ho
     for (const port of members) {
       const want = port.want;
       // A port that joins now, or a bridge that starts filtering now, starts from the kernel's default VLAN 1.
-      const observed = br?.vlanFiltering ? br.ports.find((p) => p.name === port.name)?.vlans ?? DEFAULT : DEFAULT;
+      const observed = br?.vlanFiltering && !rejoined.has(port.name) ? br.ports.find((p) => p.name === port.name)?.vlans ?? DEFAULT : DEFAULT;
       const obj = `switch ${sw.name}`;
       for (const w of want) {
         const o = observed.find((x) => x.vid === w.vid);

@@ -8,7 +8,7 @@ import { bondModes, type BondSpec, type NetworkSpec, type SwitchSpec } from '../
 import type { Operation, Plan } from './operations';
 import { aliasFor, ownedBy } from './ownership';
 import { PHASE, StepList } from './step-list';
-import { planLinuxBridgeVlans } from './plan-bridge-vlans';
+import { planLinuxBridgeVlans, vlansBack } from './plan-bridge-vlans';
 import { planOvs } from './plan-ovs';
 import { planMirrors } from './plan-mirrors';
 import { globalAddresses } from './observed';
@@ -39,6 +39,17 @@ function bridgeDiff(sw: SwitchSpec, br: LinuxBridge | undefined): { want: Partia
   cmp('multicastSnooping', sw.multicastSnooping, br?.multicastSnooping);
   cmp('ageingTime', sw.ageingTime, br?.ageingTime);
   return { want, old };
+}
+
+/** The inverse of taking `member` out of `master`: it goes back in as it is now. */
+function rejoinOps(state: HostState, links: Map<string, Link>, member: string, master: string): Operation[] {
+  // A bond takes back only members that are down; each comes back up inside it.
+  const back: Operation[] =
+    links.get(master)?.kind === 'bond' && links.get(member)?.adminUp
+      ? [{ op: 'link.set.state', name: member, up: false }, { op: 'link.set.master', name: member, master }, { op: 'link.set.state', name: member, up: true }]
+      : [{ op: 'link.set.master', name: member, master }];
+  // Leaving a VLAN-filtering bridge drops the port's VLANs; re-enslaved, it would come back with VLAN 1 only.
+  return [...back, ...vlansBack(state, member, master)];
 }
 
 /** Operations that bring back a link NovaNet is about to delete, as it is now. */
@@ -122,13 +133,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   const release = (obj: string, member: string, master: string) => {
     if (released.has(member)) return;
     released.add(member);
-    const m = links.get(member);
-    // A bond takes back only members that are down; each comes back up inside it.
-    const back: Operation[] =
-      links.get(master)?.kind === 'bond' && m?.adminUp
-        ? [{ op: 'link.set.state', name: member, up: false }, { op: 'link.set.master', name: member, master }, { op: 'link.set.state', name: member, up: true }]
-        : [{ op: 'link.set.master', name: member, master }];
-    out.add(PHASE.releaseMembers, obj, `Take ${member} out of ${master}`, { op: 'link.set.master', name: member, master: null }, back);
+    out.add(PHASE.releaseMembers, obj, `Take ${member} out of ${master}`, { op: 'link.set.master', name: member, master: null }, rejoinOps(state, links, member, master));
   };
   for (const l of owned.links) {
     if (desired.has(l.name) && !replaced.has(l.name)) continue;
@@ -142,6 +147,18 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
     out.add(PHASE.removeLinks, obj, `Delete ${l.kind} ${l.name}`, { op: 'link.del', name: l.name }, recreateOps(l, state));
   }
 
+  // Members that leave a kept switch or bond, released before any switch is planned: a member that moves to
+  // another master is then put back to nothing, not to its old master, when the move is undone.
+  for (const sw of spec.switches.filter((s) => s.type === 'linux' && links.has(s.name) && !ovsNames.has(s.name))) {
+    const members = new Set([...sw.uplinks, ...sw.ports.map((p) => p.name)]);
+    // Overlays attached to this switch are planned with the overlay.
+    for (const o of spec.overlays) if (o.switch === sw.name) members.add(o.name);
+    for (const x of state.links) if (x.master === sw.name && !members.has(x.name)) release(`switch ${sw.name}`, x.name, sw.name);
+  }
+  for (const b of spec.bonds.filter((x) => links.has(x.name) && !replaced.has(x.name))) {
+    for (const x of state.links) if (x.master === b.name && !b.members.includes(x.name)) release(`bond ${b.name}`, x.name, b.name);
+  }
+
   for (const sw of spec.switches.filter((s) => s.type === 'linux')) planLinuxSwitch(out, sw, spec, state, links, alias, { linuxMaster, released });
   for (const v of spec.vlans) {
     const obj = `vlan ${v.name}`;
@@ -152,7 +169,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
     }
     if (!l?.adminUp || replaced.has(v.name)) out.add(PHASE.configureLinks, obj, `Bring ${v.name} up`, { op: 'link.set.state', name: v.name, up: true }, [{ op: 'link.set.state', name: v.name, up: false }]);
   }
-  for (const b of spec.bonds) planBond(out, b, links, replaced, { linuxMaster, released }, alias);
+  for (const b of spec.bonds) planBond(out, b, state, links, replaced, { linuxMaster, released }, alias);
   for (const o of spec.overlays) {
     const obj = `overlay ${o.name}`;
     const l = links.get(o.name);
@@ -172,7 +189,8 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
       out.add(PHASE.enslave, obj, `Attach ${o.name} to ${sw.name}`, { op: 'link.set.master', name: o.name, master: sw.name }, [{ op: 'link.set.master', name: o.name, master: fresh || released.has(o.name) ? null : (linuxMaster(l) ?? null) }]);
     }
   }
-  planLinuxBridgeVlans(out, spec, state);
+  // A port re-created or re-enslaved by this plan joins with the kernel's default VLAN, whatever it had before.
+  planLinuxBridgeVlans(out, spec, state, new Set([...released, ...replaced]));
   planOvs(out, spec, state, owned, opts);
   planMirrors(out, spec, state);
 
@@ -217,18 +235,10 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
     const cur = ctx.linuxMaster(ml);
     // A member released earlier in this plan (re-created because it changed) must be put back.
     if (cur !== sw.name || ctx.released.has(m)) {
-      out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, [{ op: 'link.set.master', name: m, master: ctx.released.has(m) ? null : (cur ?? null) }]);
+      const back: Operation[] = ctx.released.has(m) || !cur ? [{ op: 'link.set.master', name: m, master: null }] : rejoinOps(state, links, m, cur);
+      out.add(PHASE.enslave, obj, `Add ${m} to ${sw.name}`, { op: 'link.set.master', name: m, master: sw.name }, back);
     }
     if (ml && !ml.adminUp) out.add(PHASE.enslave, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);
-  }
-  if (l) {
-    // Overlays attached to this switch are planned with the overlay.
-    const overlays = new Set(spec.overlays.filter((o) => o.switch === sw.name).map((o) => o.name));
-    for (const x of state.links) {
-      if (x.master === sw.name && !members.includes(x.name) && !overlays.has(x.name)) {
-        out.add(PHASE.releaseMembers, obj, `Take ${x.name} out of ${sw.name}`, { op: 'link.set.master', name: x.name, master: null }, [{ op: 'link.set.master', name: x.name, master: sw.name }]);
-      }
-    }
   }
   const have = globalAddresses(l);
   for (const cidr of sw.addresses) {
@@ -239,7 +249,7 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
   }
 }
 
-function planBond(out: StepList, b: BondSpec, links: Map<string, Link>, replaced: ReadonlySet<string>, ctx: MemberContext, alias: string): void {
+function planBond(out: StepList, b: BondSpec, state: HostState, links: Map<string, Link>, replaced: ReadonlySet<string>, ctx: MemberContext, alias: string): void {
   const obj = `bond ${b.name}`;
   const l = links.get(b.name);
   const fresh = !l || replaced.has(b.name);
@@ -255,13 +265,6 @@ function planBond(out: StepList, b: BondSpec, links: Map<string, Link>, replaced
     if (ml?.adminUp) out.add(PHASE.configureLinks, obj, `Take ${m} down to join ${b.name}`, { op: 'link.set.state', name: m, up: false }, [{ op: 'link.set.state', name: m, up: true }]);
     out.add(PHASE.configureLinks, obj, `Add ${m} to bond ${b.name}`, { op: 'link.set.master', name: m, master: b.name }, [{ op: 'link.set.master', name: m, master: ctx.released.has(m) ? null : (cur ?? null) }]);
     out.add(PHASE.configureLinks, obj, `Bring ${m} up`, { op: 'link.set.state', name: m, up: true }, [{ op: 'link.set.state', name: m, up: false }]);
-  }
-  if (l && !fresh) {
-    for (const x of links.values()) {
-      if (x.master === b.name && !b.members.includes(x.name)) {
-        out.add(PHASE.releaseMembers, obj, `Take ${x.name} out of ${b.name}`, { op: 'link.set.master', name: x.name, master: null }, [{ op: 'link.set.master', name: x.name, master: b.name }]);
-      }
-    }
   }
   if (fresh || !l?.adminUp) out.add(PHASE.configureLinks, obj, `Bring ${b.name} up`, { op: 'link.set.state', name: b.name, up: true }, [{ op: 'link.set.state', name: b.name, up: false }]);
 }

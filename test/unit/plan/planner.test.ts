@@ -387,8 +387,7 @@ describe('bugs found by the property tests (each would break a rollback or idemp
     expect(canonicalState(undoSteps(applyPlan(applied, p), p.steps))).toEqual(canonicalState(applied));
   });
 
-  // Not fixed (kernel without VLAN filtering here; needs inverse `bridge vlan` operations for released ports).
-  it.fails('KNOWN BUG: a port released from a VLAN-filtering bridge loses its VLANs; the rollback re-enslaves it with only VLAN 1', () => {
+  it('a port released from a VLAN-filtering bridge gets its VLANs back on rollback, not just VLAN 1', () => {
     const applied = applyAndReplan(host(), spec({ switches: [{ name: 'br-v', vlanFiltering: true, portGroups: [{ name: 'g', vlan: 30 }], ports: [{ name: 'vm1-eth0', portGroup: 'g' }] }] }));
     const p = plan(applied, spec({}));
     expect(canonicalState(undoSteps(applyPlan(applied, p), p.steps))).toEqual(canonicalState(applied));
