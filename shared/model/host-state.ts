@@ -158,6 +158,8 @@ export const libvirtNetworkSchema = z.object({
   ),
   portGroups: z.array(z.object({ name: z.string(), vlan: z.number().int().optional() })),
   virtualPortType: z.string().optional(),
+  /** The spec that owns this network: `<metadata><novanet:owner>` in its XML. */
+  owner: z.string().optional(),
 });
 export type LibvirtNetwork = z.infer<typeof libvirtNetworkSchema>;
 

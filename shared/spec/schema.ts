@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ifNameSchema } from '../model/target';
+import { vmNetworkSections } from './vm-networks';
 
 export const vlanIdSchema = z
   .number({ error: 'must be a whole number from 1 to 4094' })
@@ -150,6 +151,8 @@ export const networkSpecSchema = z
     bonds: z.array(bondSchema).default([]),
     overlays: z.array(overlaySchema).default([]),
     mirrors: z.array(mirrorSchema).default([]),
+    // networks, vms, dhcp, nat (issue 5): defined beside their validation in vm-networks.ts.
+    ...vmNetworkSections,
   })
   .strict();
 

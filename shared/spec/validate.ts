@@ -7,6 +7,7 @@ import type { HostState } from '../model/host-state';
 import { capabilityLabels, type CapabilityName } from '../model/capabilities';
 import { linkOwner, ovsBridgeOwner } from '../plan/ownership';
 import { networkSpecSchema, type NetworkSpec } from './schema';
+import { validateVmNetworks } from './vm-networks-validate';
 
 export interface SpecIssue {
   path: string;
@@ -149,6 +150,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
     if (!onSwitch.has(m.output)) add(`mirrors[${i}].output`, `${m.output} is not a port of ${sw.name}`);
     if (spec.mirrors.findIndex((x) => x.name === m.name && x.switch === m.switch) !== i) add(`mirrors[${i}].name`, `mirror ${m.name} is defined twice on ${m.switch}`);
   });
+  issues.push(...validateVmNetworks(spec, state));
   return issues;
 }
 

@@ -24,13 +24,9 @@ export interface NamedSubnet {
   holder: string;
 }
 
-/**
- * libvirt ownership comes from `<metadata><novanet:owner>`; discovery reports it as `owner` on the network
- * (read here structurally until HostState carries the field).
- */
+/** libvirt ownership comes from `<metadata><novanet:owner>`, which discovery reports as `owner`. */
 export function networkOwner(n: LibvirtNetwork): string | undefined {
-  const o = (n as LibvirtNetwork & { owner?: unknown }).owner;
-  return typeof o === 'string' ? o : undefined;
+  return n.owner;
 }
 
 export function specSubnets(spec: VmNetworkSpecView): NamedSubnet[] {
