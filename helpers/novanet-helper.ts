@@ -18,6 +18,7 @@ import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';
 import { capture } from './lib/capture';
 import { verbsFor } from './lib/verbs';
+import { qemuHook, startedAsHook } from './lib/qemu-hook';
 
 // Events go to stdout, except during a capture, whose stdout carries the pcap stream.
 let eventStream: NodeJS.WriteStream = process.stdout;
@@ -158,6 +159,7 @@ async function trial(lines: AsyncIterator<string>, deadline: number, check: () =
 }
 
 async function main(): Promise<number> {
+  if (startedAsHook(process.argv[1])) return qemuHook(process.argv.slice(2));
   if (process.getuid?.() !== 0) {
     emit({ type: 'error', message: 'novanet-helper must run as root (through pkexec)' });
     return HELPER_EXIT.notRoot;

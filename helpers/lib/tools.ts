@@ -10,6 +10,7 @@ const CANDIDATES: Record<string, string[]> = {
   'ovs-vsctl': ['/usr/bin/ovs-vsctl', '/usr/sbin/ovs-vsctl'],
   ping: ['/usr/bin/ping', '/bin/ping'],
   tcpdump: ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'],
+  virsh: ['/usr/bin/virsh', '/usr/sbin/virsh'],
 };
 export type HelperTool = keyof typeof CANDIDATES;
 

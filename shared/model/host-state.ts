@@ -160,6 +160,8 @@ export const libvirtNetworkSchema = z.object({
   virtualPortType: z.string().optional(),
   /** The spec that owns this network: `<metadata><novanet:owner>` in its XML. */
   owner: z.string().optional(),
+  /** The definition as `net-dumpxml` gives it, kept for owned networks only: the planner compares and restores it. */
+  xml: z.string().optional(),
 });
 export type LibvirtNetwork = z.infer<typeof libvirtNetworkSchema>;
 
@@ -183,6 +185,10 @@ export const domainSchema = z.object({
   state: z.string(),
   persistent: z.boolean(),
   nics: z.array(domainNicSchema),
+  /** The spec whose NICs NovaNet attached here: `<metadata><novanet:nics owner=…>` in the domain XML. */
+  owner: z.string().optional(),
+  /** `dumpxml`, kept for domains with NovaNet metadata only: the planner restores their NICs from it. */
+  xml: z.string().optional(),
 });
 export type Domain = z.infer<typeof domainSchema>;
 export type DomainNic = z.infer<typeof domainNicSchema>;

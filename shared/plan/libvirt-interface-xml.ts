@@ -43,7 +43,8 @@ export interface InterfaceXmlModel {
   vlan?: VlanXml;
 }
 
-const interfaceSchema = z
+/** The structured fields of one NIC: also the payload of the helper's domain interface ops. */
+export const interfaceSchema = z
   .object({
     mac: macSchema,
     model: z.enum(nicModels),
@@ -128,16 +129,24 @@ export function parseDomainInterfaces(xml: string): InterfaceXmlModel[] {
     .map(interfaceFrom);
 }
 
-/** One NIC whose port group VLAN NovaNet applies itself (Linux bridge). */
+/**
+ * One NIC NovaNet attached (a NIC without a record is never detached or changed by NovaNet). A NIC on a
+ * Linux-bridge port group also names its switch, group and VLANs, which NovaNet applies itself.
+ */
 export interface NicVlanRecord extends VlanXml {
   mac: string;
-  switch: string;
-  portGroup: string;
+  switch?: string;
+  portGroup?: string;
 }
 
-const recordSchema = withVlanRules(
-  z.object({ mac: macSchema, switch: ifNameSchema, portGroup: objectNameSchema, ...vlanFields }).strict(),
-);
+export const nicRecordSchema = withVlanRules(
+  z
+    .object({ mac: macSchema, switch: ifNameSchema.optional(), portGroup: objectNameSchema.optional(), ...vlanFields })
+    .strict(),
+).refine((r) => !!r.switch || (r.vlan === undefined && !r.trunk), {
+  message: 'VLANs on a NIC record need the Linux bridge (switch) they are applied on',
+  path: ['switch'],
+});
 
 /**
  * The element for `virsh metadata DOMAIN https://novanet.invalid/xmlns/1 --key novanet --set XML`: libvirt puts it
@@ -145,7 +154,7 @@ const recordSchema = withVlanRules(
  */
 export function buildNicMetadata(owner: string, nics: readonly NicVlanRecord[]): string {
   const o = checked(objectNameSchema, owner, 'owner');
-  const list = nics.map((n, k) => checked(recordSchema, n, `nics[${k}]`));
+  const list = nics.map((n, k) => checked(nicRecordSchema, n, `nics[${k}]`));
   const nic = list.map((n) =>
     compact({
       '@mac': n.mac,
@@ -175,8 +184,8 @@ export function parseNicMetadata(xml: string): { owner: string; nics: NicVlanRec
       const trunk = attr(n, 'trunk');
       return compact({
         mac: (attr(n, 'mac') ?? '').toLowerCase(),
-        switch: attr(n, 'switch') ?? '',
-        portGroup: attr(n, 'portGroup') ?? '',
+        switch: attr(n, 'switch'),
+        portGroup: attr(n, 'portGroup'),
         vlan: num(attr(n, 'vlan')),
         trunk: trunk ? trunk.split(/\s+/).filter(Boolean).map(Number) : undefined,
         nativeVlan: num(attr(n, 'nativeVlan')),

@@ -55,7 +55,8 @@ export interface NetworkXmlModel {
   portGroups?: NetworkPortGroupXml[];
 }
 
-const modelSchema = z
+/** The structured fields of a network definition: also the payload of the helper's `virsh.net.define` op. */
+export const networkXmlModelSchema = z
   .object({
     name: objectNameSchema,
     mode: z.enum(networkModes),
@@ -157,7 +158,7 @@ export function buildDhcpRangeXml(input: DhcpRangeSpec): string {
 }
 
 export function buildNetworkXml(input: NetworkXmlModel): string {
-  const m = checked(modelSchema, input, 'network');
+  const m = checked(networkXmlModelSchema, input, 'network');
   const net: X = { name: m.name };
   if (m.owner || m.description) {
     const owner: X = { '@xmlns:novanet': NOVANET_XMLNS };

@@ -11,6 +11,7 @@ import { PHASE, StepList } from './step-list';
 import { planLinuxBridgeVlans, vlansBack } from './plan-bridge-vlans';
 import { planOvs } from './plan-ovs';
 import { planMirrors } from './plan-mirrors';
+import { planLibvirt } from './plan-libvirt';
 import { globalAddresses } from './observed';
 
 export interface PlanOptions {
@@ -193,6 +194,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   planLinuxBridgeVlans(out, spec, state, new Set([...released, ...replaced]));
   planOvs(out, spec, state, owned, opts);
   planMirrors(out, spec, state);
+  planLibvirt(out, spec, state);
 
   return {
     apiVersion: 'novanet/v1',

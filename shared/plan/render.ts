@@ -5,6 +5,7 @@
  */
 import type { Operation } from './operations';
 import { toolOf, type Tool } from './operations';
+import { isLibvirtOp, libvirtDisplayArgv } from './operations-libvirt';
 
 const cs = (s: number) => String(s * 100);
 
@@ -127,10 +128,12 @@ export function ovsWords(op: Operation): string[] {
 export interface TargetArgs {
   netns?: string;
   ovsDb?: string;
+  libvirtUri?: string;
 }
 
 /** The one command that performs `op` alone, as shown in the plan preview. */
 export function displayArgv(op: Operation, t: TargetArgs): string[] {
+  if (isLibvirtOp(op)) return libvirtDisplayArgv(op, t.libvirtUri);
   const tool: Tool = toolOf(op);
   if (tool === 'ovs-vsctl') return ['ovs-vsctl', ...(t.ovsDb ? [`--db=${t.ovsDb}`] : []), ...ovsWords(op)];
   const words = batchWords(op).map((w) => (w === '""' ? '' : w));

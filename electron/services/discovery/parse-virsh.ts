@@ -5,6 +5,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { Domain, LibvirtNetwork } from '../../../shared/model/host-state';
 import { OutputError } from './tool-output';
+import { novanetElement } from '../../../shared/plan/xml-common';
 
 export const VIRSH_MARKER = '@@novanet@@';
 
@@ -81,6 +82,8 @@ export function parseNetworkXml(xml: string, meta: VirshLists['networks'][number
   if (!name) throw new OutputError('virsh net-dumpxml returned XML without a network name');
   if (name !== meta.name) throw new OutputError(`virsh net-dumpxml answered for ${name} where ${meta.name} was asked`);
   const forward = obj(net.forward);
+  const owner = novanetElement(net.metadata, 'owner');
+  const ownerName = owner ? text(owner).trim() : '';
   return {
     id: `net:${name}`,
     name,
@@ -107,6 +110,7 @@ export function parseNetworkXml(xml: string, meta: VirshLists['networks'][number
       return { name: attr(pg, 'name') ?? '', vlan: tag ? Number(attr(tag, 'id')) : undefined };
     }),
     virtualPortType: attr(net.virtualport, 'type'),
+    ...(ownerName ? { owner: ownerName, xml } : {}),
   };
 }
 
@@ -115,6 +119,7 @@ export function parseDomainXml(xml: string, meta: VirshLists['domains'][number])
   const name = text(dom.name);
   if (!name) throw new OutputError('virsh dumpxml returned XML without a domain name');
   if (name !== meta.name) throw new OutputError(`virsh dumpxml answered for ${name} where ${meta.name} was asked`);
+  const owner = attr(novanetElement(dom.metadata, 'nics'), 'owner');
   return {
     id: `vm:${name}`,
     name,
@@ -138,6 +143,7 @@ export function parseDomainXml(xml: string, meta: VirshLists['domains'][number])
         virtualPortType: attr(i.virtualport, 'type'),
       };
     }),
+    ...(owner ? { owner, xml } : {}),
   };
 }
 
