@@ -1,4 +1,4 @@
-/** Runs plan steps as batches: one `ip -batch`, one `bridge -batch`, or one `ovs-vsctl` transaction each. */
+/** Runs plan steps as batches: one `ip -batch`, `bridge -batch` or `tc -batch`, or one `ovs-vsctl` transaction each. */
 import type { Operation, Plan, Step, Tool } from '../../shared/plan/operations';
 import { toolOf } from '../../shared/plan/operations';
 import { batchText, ovsTransaction } from '../../shared/plan/render';

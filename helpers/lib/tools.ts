@@ -7,6 +7,7 @@ import { accessSync, constants } from 'node:fs';
 const CANDIDATES: Record<string, string[]> = {
   ip: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'],
   bridge: ['/usr/sbin/bridge', '/sbin/bridge', '/usr/bin/bridge'],
+  tc: ['/usr/sbin/tc', '/sbin/tc', '/usr/bin/tc'],
   'ovs-vsctl': ['/usr/bin/ovs-vsctl', '/usr/sbin/ovs-vsctl'],
   ping: ['/usr/bin/ping', '/bin/ping'],
   tcpdump: ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'],

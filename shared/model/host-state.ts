@@ -205,6 +205,20 @@ export const sourceStatusSchema = z.object({
 });
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
 
+/** One tc filter priority on a clsact hook, with the mirred action it carries (if any): the Linux-bridge mirrors. */
+export const tcFilterSchema = z.object({
+  dev: z.string(),
+  direction: z.enum(['ingress', 'egress']),
+  pref: z.number().int(),
+  kind: z.string(),
+  mirredTo: z.string().optional(),
+  cookie: z.string().optional(),
+});
+export type TcFilter = z.infer<typeof tcFilterSchema>;
+/** Devices with a clsact qdisc and the filters on them; absent when tc could not be read. */
+export const tcStateSchema = z.object({ clsact: z.array(z.string()), filters: z.array(tcFilterSchema) });
+export type TcState = z.infer<typeof tcStateSchema>;
+
 export const hostStateSchema = z.object({
   target: targetSchema,
   takenAt: z.string(),
@@ -216,6 +230,7 @@ export const hostStateSchema = z.object({
   networks: z.array(libvirtNetworkSchema),
   domains: z.array(domainSchema),
   capabilities: capabilitiesSchema.optional(),
+  tc: tcStateSchema.optional(),
   sources: z.record(sourceNameSchema, sourceStatusSchema),
 });
 export type HostState = z.infer<typeof hostStateSchema>;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ifNameSchema, targetSchema } from '../model/target';
 import { bondModes, cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from '../spec/schema';
+import { tcOperationSchemas } from './operations-tc';
 import { libvirtOperations, libvirtToolOf, libvirtTools } from './operations-libvirt';
 
 const name = ifNameSchema;
@@ -95,18 +96,20 @@ export const operationSchema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('ovs.mirror.del'), bridge: name, name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/) }).strict(),
+  ...tcOperationSchemas,
   ...libvirtOperations,
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 export type OpName = Operation['op'];
 
-export const toolSchema = z.enum(['ip', 'bridge', 'ovs-vsctl', ...libvirtTools]);
+export const toolSchema = z.enum(['ip', 'bridge', 'ovs-vsctl', 'tc', ...libvirtTools]);
 export type Tool = z.infer<typeof toolSchema>;
 
 export function toolOf(op: Operation): Tool {
   const virsh = libvirtToolOf(op);
   if (virsh) return virsh;
   if (op.op.startsWith('ovs.')) return 'ovs-vsctl';
+  if (op.op.startsWith('tc.')) return 'tc';
   if (op.op.startsWith('bridge.vlan.')) return 'bridge';
   return 'ip';
 }

@@ -1,8 +1,12 @@
-/** OVS port mirrors: created whole and replaced whole (a mirror row has no partial update worth the risk). */
-import type { HostState } from '../model/host-state';
+/**
+ * Port mirrors. OVS: mirror rows, created whole and replaced whole (a row has no partial update worth the risk).
+ * Linux bridges: tc mirred filters on the source ports.
+ */
+import type { HostState, TcFilter } from '../model/host-state';
 import type { NetworkSpec } from '../spec/schema';
 import type { Operation } from './operations';
 import { OWNER_KEY } from './ownership';
+import { TC_PREF_MAX, TC_PREF_MIN, tcCookieFor } from './operations-tc';
 import { PHASE, type StepList } from './step-list';
 
 type MirrorAdd = Extract<Operation, { op: 'ovs.mirror.add' }>;
@@ -11,6 +15,7 @@ const key = (m: Omit<MirrorAdd, 'op' | 'owner'>) =>
   JSON.stringify([[...m.srcPorts].sort(), [...m.dstPorts].sort(), [...m.vlans].sort((a, b) => a - b), m.output]);
 
 export function planMirrors(out: StepList, spec: NetworkSpec, state: HostState): void {
+  planTcMirrors(out, spec, state);
   const owner = spec.metadata.name;
   const wanted = new Map<string, MirrorAdd>();
   for (const m of spec.mirrors) {
@@ -31,18 +36,123 @@ export function planMirrors(out: StepList, spec: NetworkSpec, state: HostState):
   for (const b of state.ovsBridges) {
     for (const m of b.mirrors) {
       if (m.externalIds[OWNER_KEY] !== owner || !m.outputPort) continue;
-      const observed: MirrorAdd = { op: 'ovs.mirror.add', bridge: b.name, name: m.name, owner, srcPorts: m.selectSrcPorts, dstPorts: m.selectDstPorts, vlans: m.selectVlans, output: m.outputPort };
+      const observed: MirrorAdd = {
+        op: 'ovs.mirror.add',
+        bridge: b.name,
+        name: m.name,
+        owner,
+        srcPorts: m.selectSrcPorts,
+        dstPorts: m.selectDstPorts,
+        vlans: m.selectVlans,
+        output: m.outputPort,
+      };
       const want = wanted.get(`${b.name}/${m.name}`);
       if (want && key(want) === key(observed)) {
         wanted.delete(`${b.name}/${m.name}`);
         continue;
       }
       // Gone from the spec or changed: remove it (and, for a change, add the new one below).
-      out.add(PHASE.ovsRemove - 1, `mirror ${m.name}`, `Remove mirror ${m.name} from ${b.name}`, { op: 'ovs.mirror.del', bridge: b.name, name: m.name }, [observed]);
+      out.add(
+        PHASE.ovsRemove - 1,
+        `mirror ${m.name}`,
+        `Remove mirror ${m.name} from ${b.name}`,
+        { op: 'ovs.mirror.del', bridge: b.name, name: m.name },
+        [observed],
+      );
     }
   }
   for (const w of wanted.values()) {
     const what = [...new Set([...w.srcPorts, ...w.dstPorts])].join(', ') || `VLAN ${w.vlans.join(', ')}`;
-    out.add(PHASE.ovs + 1, `mirror ${w.name}`, `Mirror ${what} to ${w.output} on ${w.bridge}`, w, [{ op: 'ovs.mirror.del', bridge: w.bridge, name: w.name }]);
+    out.add(PHASE.ovs + 1, `mirror ${w.name}`, `Mirror ${what} to ${w.output} on ${w.bridge}`, w, [
+      { op: 'ovs.mirror.del', bridge: w.bridge, name: w.name },
+    ]);
+  }
+}
+
+type TcMirrorAdd = Extract<Operation, { op: 'tc.mirror.add' }>;
+type Direction = TcMirrorAdd['direction'];
+const tcKey = (dev: string, direction: Direction, output: string) => `${dev}|${direction}|${output}`;
+
+/**
+ * Linux-bridge mirrors: one tc filter per source port and direction on the port's clsact qdisc, its mirred action
+ * marked with the spec's cookie. Only filters carrying that cookie, in NovaNet's priority range, are ever removed;
+ * a clsact qdisc is removed only when none of anybody's filters would be left on it.
+ */
+export function planTcMirrors(out: StepList, spec: NetworkSpec, state: HostState): void {
+  const cookie = tcCookieFor(spec.metadata.name);
+  const tc = state.tc ?? { clsact: [], filters: [] };
+  const wanted = new Map<string, { dev: string; direction: Direction; output: string; mirror: string }>();
+  for (const m of spec.mirrors) {
+    if (!spec.switches.some((s) => s.name === m.switch && s.type === 'linux')) continue;
+    const dirs: Direction[] = m.direction === 'both' ? ['ingress', 'egress'] : [m.direction];
+    for (const dev of m.sources)
+      for (const direction of dirs)
+        wanted.set(tcKey(dev, direction, m.output), { dev, direction, output: m.output, mirror: m.name });
+  }
+  const ours = tc.filters.filter(
+    (f) => f.cookie === cookie && f.mirredTo && f.pref >= TC_PREF_MIN && f.pref <= TC_PREF_MAX,
+  );
+  const removed = new Set<TcFilter>();
+  for (const f of ours) {
+    const k = tcKey(f.dev, f.direction, f.mirredTo as string);
+    if (wanted.delete(k)) continue;
+    removed.add(f);
+    const back: Operation = {
+      op: 'tc.mirror.add',
+      dev: f.dev,
+      direction: f.direction,
+      pref: f.pref,
+      output: f.mirredTo as string,
+      cookie,
+    };
+    out.add(
+      PHASE.releaseMembers - 2,
+      `mirror on ${f.dev}`,
+      `Stop mirroring ${f.dev} (${f.direction}) to ${f.mirredTo}`,
+      { op: 'tc.mirror.del', dev: f.dev, direction: f.direction, pref: f.pref },
+      [back],
+    );
+  }
+  const adding = new Set([...wanted.values()].map((w) => w.dev));
+  for (const dev of tc.clsact) {
+    if (adding.has(dev) || !ours.some((f) => f.dev === dev && removed.has(f))) continue;
+    if (tc.filters.some((f) => f.dev === dev && !removed.has(f))) continue;
+    out.add(
+      PHASE.releaseMembers - 1,
+      `mirror on ${dev}`,
+      `Remove the clsact qdisc NovaNet added to ${dev}`,
+      { op: 'tc.clsact.del', dev },
+      [{ op: 'tc.clsact.add', dev }],
+    );
+  }
+  const used = new Set(tc.filters.filter((f) => !removed.has(f)).map((f) => `${f.dev}|${f.direction}|${f.pref}`));
+  for (const dev of adding) {
+    if (!tc.clsact.includes(dev))
+      out.add(
+        PHASE.ovs + 2,
+        `mirror on ${dev}`,
+        `Add a clsact qdisc to ${dev} for mirroring`,
+        { op: 'tc.clsact.add', dev },
+        [{ op: 'tc.clsact.del', dev }],
+      );
+  }
+  for (const w of wanted.values()) {
+    let pref = TC_PREF_MIN;
+    while (used.has(`${w.dev}|${w.direction}|${pref}`)) pref++;
+    if (pref > TC_PREF_MAX)
+      throw new Error(`no free tc filter priority left on ${w.dev} (${w.direction}) for mirror ${w.mirror}`);
+    used.add(`${w.dev}|${w.direction}|${pref}`);
+    const add: TcMirrorAdd = {
+      op: 'tc.mirror.add',
+      dev: w.dev,
+      direction: w.direction,
+      pref,
+      output: w.output,
+      cookie,
+    };
+    const what = w.direction === 'ingress' ? `what ${w.dev} sends` : `what ${w.dev} receives`;
+    out.add(PHASE.ovs + 3, `mirror ${w.mirror}`, `Mirror ${what} to ${w.output}`, add, [
+      { op: 'tc.mirror.del', dev: w.dev, direction: w.direction, pref },
+    ]);
   }
 }

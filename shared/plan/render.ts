@@ -5,6 +5,7 @@
  */
 import type { Operation } from './operations';
 import { toolOf, type Tool } from './operations';
+import { tcWords } from './operations-tc';
 import { isLibvirtOp, libvirtDisplayArgv } from './operations-libvirt';
 
 const cs = (s: number) => String(s * 100);
@@ -22,8 +23,9 @@ function bridgeArgs(op: Extract<Operation, { op: 'link.add.bridge' | 'bridge.set
   return a;
 }
 
-/** Arguments after `ip` or `bridge` (one batch line, split into words). */
+/** Arguments after `ip`, `bridge` or `tc` (one batch line, split into words). */
 export function batchWords(op: Operation): string[] {
+  if (op.op.startsWith('tc.')) return tcWords(op);
   switch (op.op) {
     case 'link.add.bridge':
       return ['link', 'add', op.name, ...(op.mtu ? ['mtu', String(op.mtu)] : []), 'type', 'bridge', ...bridgeArgs(op)];

@@ -8,6 +8,7 @@ import { capabilityLabels, type CapabilityName } from '../model/capabilities';
 import { linkOwner, ovsBridgeOwner } from '../plan/ownership';
 import { networkSpecSchema, type NetworkSpec } from './schema';
 import { validateVmNetworks } from './vm-networks-validate';
+import { validateTcMirror } from './validate-tc-mirror';
 
 export interface SpecIssue {
   path: string;
@@ -142,7 +143,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
   spec.mirrors.forEach((m, i) => {
     const sw = spec.switches.find((s) => s.name === m.switch);
     if (!sw) return add(`mirrors[${i}].switch`, `no switch named ${m.switch} in this spec`);
-    if (sw.type !== 'ovs') return add(`mirrors[${i}].switch`, 'mirrors are supported on Open vSwitch switches (type: ovs); Linux-bridge mirrors are not available yet');
+    if (sw.type === 'linux') validateTcMirror(m, i, links, created, add);
     const onSwitch = new Set([...sw.uplinks, ...sw.ports.map((p) => p.name), ...spec.overlays.filter((o) => o.switch === sw.name).map((o) => o.name)]);
     m.sources.forEach((src, j) => {
       if (!onSwitch.has(src)) add(`mirrors[${i}].sources[${j}]`, `${src} is not a port of ${sw.name}`);

@@ -14,6 +14,7 @@ import { applyBridgeVlans, parseBridgeVlans } from './parse-bridge';
 import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
+import { readTc } from './read-tc';
 
 export const TOOL_TIMEOUT_MS = 8_000;
 
@@ -97,6 +98,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   }
   const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
   links = reconcileOvsLinks(links, ovsBridges);
+  const tc = await readTc(run, target, links, TOOL_TIMEOUT_MS);
 
   const sources: Record<SourceName, SourceStatus> = {
     netns: nsRes.status,
@@ -115,6 +117,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     ovsBridges,
     networks: virtRes.value?.networks ?? [],
     domains: virtRes.value?.domains ?? [],
+    ...(tc ? { tc } : {}),
     sources,
   };
 }

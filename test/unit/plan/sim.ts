@@ -8,6 +8,7 @@
 import type { HostState, Link, LinkKind, LinuxBridge, OvsBridge, OvsPort } from '../../../shared/model/host-state';
 import type { Operation, Plan } from '../../../shared/plan/operations';
 import { globalAddresses } from '../../../shared/plan/observed';
+import { canonicalTc, dropTcOf, mutateTc } from './sim-tc';
 
 export class SimError extends Error {}
 
@@ -134,6 +135,7 @@ const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o
 
 /** Removes a link as the kernel does: its ports are released, VLANs on it go with it. */
 function deleteLink(s: HostState, name: string): void {
+  dropTcOf(s, name);
   s.links = s.links.filter((l) => l.name !== name);
   s.bridges = s.bridges.filter((b) => b.name !== name);
   for (const l of s.links) if (l.master === name) delete l.master;
@@ -149,6 +151,7 @@ export function applyOp(state: HostState, op: Operation): HostState {
 
 /** Applies one operation in place. */
 function mutate(s: HostState, op: Operation): void {
+  if (mutateTc(s, op)) return;
   const what = op.op;
   switch (op.op) {
     case 'link.add.bridge': {
@@ -400,5 +403,6 @@ export function canonicalState(s: HostState) {
       externalIds: b.externalIds,
       ports: by(b.ports).map((p) => ({ name: p.name, tag: p.tag ?? null, trunks: [...p.trunks].sort((x, y) => x - y), externalIds: p.externalIds, types: p.interfaces.map((i) => i.type) })),
     })),
+    tc: canonicalTc(s),
   };
 }
