@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
-import { Activity, Network, Radar, Settings, Waypoints, type LucideIcon } from 'lucide-react';
+import { Activity, Network, Radar, Router, Settings, Waypoints, type LucideIcon } from 'lucide-react';
 import { Sidebar } from './Sidebar';
 import { Header } from './Header';
 import { TopologyView } from '../topology/TopologyView';
 import { SettingsView } from '../settings/SettingsView';
 import { SwitchesView } from '../switches/SwitchesView';
+import { NetworksView } from '../networks/NetworksView';
 import { SpecProvider } from '../changes/SpecProvider';
 import { ChangesDrawer } from '../changes/ChangesDrawer';
 import { MonitorView } from '../monitor/MonitorView';
@@ -27,6 +28,7 @@ export interface ViewDef {
 const views: ViewDef[] = [
   { id: 'topology', title: 'Topology', icon: Waypoints, render: () => <TopologyView /> },
   { id: 'switches', title: 'Switches', icon: Network, render: () => <SwitchesView /> },
+  { id: 'networks', title: 'Networks', icon: Router, render: () => <NetworksView /> },
   { id: 'monitor', title: 'Monitor', icon: Activity, render: () => <MonitorView />, badge: () => <AlertsBadge /> },
   { id: 'capture', title: 'Capture', icon: Radar, render: () => <CaptureView /> },
   { id: 'settings', title: 'Settings', icon: Settings, render: () => <SettingsView /> },
