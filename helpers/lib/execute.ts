@@ -4,6 +4,8 @@ import { toolOf } from '../../shared/plan/operations';
 import { batchText, ovsTransaction } from '../../shared/plan/render';
 import type { HelperEvent } from '../../shared/plan/helper-protocol';
 import { runTool } from './tools';
+import { runVmnetOps } from './vmnet';
+import { isVmnetOp } from '../../shared/plan/operations-vmnet';
 import { runVirshOps } from './virsh';
 import { isLibvirtOp } from '../../shared/plan/operations-libvirt';
 
@@ -43,6 +45,7 @@ function firstError(stderr: string): string {
 /** Runs operations of one tool. Returns how many ran before the first failure (all of them on success). */
 export async function runOps(tool: Tool, ops: Operation[], target: Plan['target'], emit: Emit, force = false): Promise<{ done: number; error?: string }> {
   if (ops.length === 0) return { done: 0 };
+  if (tool === 'dnsmasq' || tool === 'nft' || tool === 'sysctl') return runVmnetOps(ops.filter(isVmnetOp), target, emit, force);
   if (tool === 'virsh') return runVirshOps(ops.filter(isLibvirtOp), target, emit, force);
   if (tool === 'ovs-vsctl') {
     const base = [...(target.ovsDb ? [`--db=${target.ovsDb}`] : []), '--timeout=30'];

@@ -12,6 +12,9 @@ const CANDIDATES: Record<string, string[]> = {
   ping: ['/usr/bin/ping', '/bin/ping'],
   tcpdump: ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'],
   virsh: ['/usr/bin/virsh', '/usr/sbin/virsh'],
+  dnsmasq: ['/usr/sbin/dnsmasq', '/sbin/dnsmasq'],
+  nft: ['/usr/sbin/nft', '/sbin/nft'],
+  sysctl: ['/usr/sbin/sysctl', '/sbin/sysctl'],
 };
 export type HelperTool = keyof typeof CANDIDATES;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { targetSchema } from './target';
 import { capabilitiesSchema } from './capabilities';
+import { hostVmnetSchema } from './host-vmnet';
 
 export const linkKinds = [
   'physical',
@@ -230,6 +231,8 @@ export const hostStateSchema = z.object({
   networks: z.array(libvirtNetworkSchema),
   domains: z.array(domainSchema),
   capabilities: capabilitiesSchema.optional(),
+  /** NovaNet's dnsmasq instances, nftables table and IP forwarding; absent from snapshots that did not read them. */
+  vmnet: hostVmnetSchema.optional(),
   tc: tcStateSchema.optional(),
   sources: z.record(sourceNameSchema, sourceStatusSchema),
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ifNameSchema, targetSchema } from '../model/target';
 import { bondModes, cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from '../spec/schema';
 import { tcOperationSchemas } from './operations-tc';
+import { vmnetOperations, vmnetToolOf, vmnetTools } from './operations-vmnet';
 import { libvirtOperations, libvirtToolOf, libvirtTools } from './operations-libvirt';
 
 const name = ifNameSchema;
@@ -97,15 +98,18 @@ export const operationSchema = z.discriminatedUnion('op', [
     .strict(),
   z.object({ op: z.literal('ovs.mirror.del'), bridge: name, name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/) }).strict(),
   ...tcOperationSchemas,
+  ...vmnetOperations,
   ...libvirtOperations,
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 export type OpName = Operation['op'];
 
-export const toolSchema = z.enum(['ip', 'bridge', 'ovs-vsctl', 'tc', ...libvirtTools]);
+export const toolSchema = z.enum(['ip', 'bridge', 'ovs-vsctl', 'tc', ...vmnetTools, ...libvirtTools]);
 export type Tool = z.infer<typeof toolSchema>;
 
 export function toolOf(op: Operation): Tool {
+  const vmnet = vmnetToolOf(op);
+  if (vmnet) return vmnet;
   const virsh = libvirtToolOf(op);
   if (virsh) return virsh;
   if (op.op.startsWith('ovs.')) return 'ovs-vsctl';

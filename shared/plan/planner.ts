@@ -12,6 +12,8 @@ import { planLinuxBridgeVlans, vlansBack } from './plan-bridge-vlans';
 import { planOvs } from './plan-ovs';
 import { planMirrors } from './plan-mirrors';
 import { planLibvirt } from './plan-libvirt';
+import { planDhcp } from './plan-dhcp';
+import { planNat } from './plan-nat';
 import { globalAddresses } from './observed';
 
 export interface PlanOptions {
@@ -195,6 +197,8 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   planOvs(out, spec, state, owned, opts);
   planMirrors(out, spec, state);
   planLibvirt(out, spec, state);
+  planDhcp(out, spec, state);
+  planNat(out, spec, state);
 
   return {
     apiVersion: 'novanet/v1',

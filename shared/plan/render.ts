@@ -6,6 +6,7 @@
 import type { Operation } from './operations';
 import { toolOf, type Tool } from './operations';
 import { tcWords } from './operations-tc';
+import { isVmnetOp, vmnetDisplayArgv } from './operations-vmnet';
 import { isLibvirtOp, libvirtDisplayArgv } from './operations-libvirt';
 
 const cs = (s: number) => String(s * 100);
@@ -135,6 +136,7 @@ export interface TargetArgs {
 
 /** The one command that performs `op` alone, as shown in the plan preview. */
 export function displayArgv(op: Operation, t: TargetArgs): string[] {
+  if (isVmnetOp(op)) return vmnetDisplayArgv(op, t.netns);
   if (isLibvirtOp(op)) return libvirtDisplayArgv(op, t.libvirtUri);
   const tool: Tool = toolOf(op);
   if (tool === 'ovs-vsctl') return ['ovs-vsctl', ...(t.ovsDb ? [`--db=${t.ovsDb}`] : []), ...ovsWords(op)];

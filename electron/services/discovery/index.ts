@@ -15,6 +15,7 @@ import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
 import { readTc } from './read-tc';
+import { readVmnet } from './vmnet';
 
 export const TOOL_TIMEOUT_MS = 8_000;
 
@@ -62,6 +63,8 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   const t = { timeoutMs: TOOL_TIMEOUT_MS };
   const call = (argv: string[]) => run(argv, t).catch((err) => notFoundIfNoNetns(err, target));
 
+  // NovaNet's DHCP servers, NAT table and forwarding: files and two small calls, beside everything else.
+  const vmnet = readVmnet(run, target);
   // One `ip` call gives every link with its details and addresses; the other sources run beside it.
   const [ipRes, nsList, ovsRes, virtRes] = await Promise.all([
     timed(async () => parseIpLinks((await call(['ip', ...ipArgs(target, '-j', '-d', 'addr', 'show')])).stdout)),
@@ -118,6 +121,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     networks: virtRes.value?.networks ?? [],
     domains: virtRes.value?.domains ?? [],
     ...(tc ? { tc } : {}),
+    vmnet: await vmnet,
     sources,
   };
 }

@@ -1,0 +1,113 @@
+/**
+ * NovaNet's DHCP servers, nftables table and IP forwarding, for the planner. Cheap and batched: the dnsmasq
+ * instances and the notes are files in the helper's run directory (readable by the app), the table is one
+ * `nft -j list table inet novanet` and forwarding one `ip -j netconf` (a namespace's sysctl is not visible in
+ * /proc/sys from outside it); the three run in parallel with the rest of discovery.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import type { DnsmasqInstance, HostVmnet } from '../../../shared/model/host-vmnet';
+import type { SourceStatus } from '../../../shared/model/host-state';
+import type { Target } from '../../../shared/model/target';
+import { parseDnsmasqConf } from '../../../shared/plan/dnsmasq-conf';
+import { parseNftTable } from '../../../shared/plan/nft-ruleset-parse';
+import { forwardNoteFile, nftOwnerFile, scopeDir } from '../../../shared/plan/operations-vmnet';
+import { inNetns, ToolError, type Runner } from '../runner';
+
+const TIMEOUT_MS = 8_000;
+
+async function timedSource<T>(fn: () => Promise<T>): Promise<{ value: T | null; status: SourceStatus }> {
+  const started = performance.now();
+  try {
+    return { value: await fn(), status: { status: 'ok', durationMs: performance.now() - started } };
+  } catch (err) {
+    const missing = err instanceof ToolError && err.failure === 'missing';
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      value: null,
+      status: { status: missing ? 'unavailable' : 'error', message, durationMs: performance.now() - started },
+    };
+  }
+}
+
+const readText = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+
+/** Alive and a dnsmasq started from `conf` (a recycled PID is not ours). */
+async function livePid(pidFile: string, conf: string): Promise<number | undefined> {
+  const pid = Number.parseInt((await readText(pidFile))?.trim() ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  const argv = (await readText(`/proc/${pid}/cmdline`))?.split('\0') ?? [];
+  return argv[0]?.endsWith('dnsmasq') && argv.includes(conf) ? pid : undefined;
+}
+
+export async function readDnsmasqInstances(netns: string | undefined): Promise<DnsmasqInstance[]> {
+  const root = `${scopeDir(netns)}/dnsmasq`;
+  const owners = await readdir(root).catch(() => [] as string[]);
+  const found = await Promise.all(
+    owners.map(async (owner) => {
+      const files = (await readdir(`${root}/${owner}`).catch(() => [] as string[])).filter((f) => f.endsWith('.conf'));
+      return Promise.all(
+        files.map(async (f): Promise<DnsmasqInstance | undefined> => {
+          const conf = `${root}/${owner}/${f}`;
+          const text = await readText(conf);
+          if (text === undefined) return undefined;
+          const { dhcp, paths } = parseDnsmasqConf(text);
+          const pid = await livePid(paths.pidFile, conf);
+          return {
+            owner,
+            name: dhcp.name,
+            interface: dhcp.interface,
+            config: dhcp,
+            running: pid !== undefined,
+            ...(pid ? { pid } : {}),
+            leaseFile: paths.leaseFile,
+          };
+        }),
+      );
+    }),
+  );
+  return found.flat().filter((x): x is DnsmasqInstance => !!x);
+}
+
+async function readNft(run: Runner, netns: string | undefined): Promise<NonNullable<HostVmnet['nft']>> {
+  const r = await run(inNetns(netns, ['nft', '-j', 'list', 'table', 'inet', 'novanet']), {
+    timeoutMs: TIMEOUT_MS,
+    okExitCodes: [1],
+  });
+  if (r.exitCode === 1) {
+    if (/^Error: No such file or directory/m.test(r.stderr))
+      return { exists: false, masquerade: [], forwards: [], drift: [] };
+    throw new ToolError(`nft: ${r.stderr.trim().split('\n').pop() ?? 'failed'}`, 'failed', r.argv, r.stderr, 1);
+  }
+  const owner = (await readText(nftOwnerFile(netns)))?.trim();
+  return { ...parseNftTable(JSON.parse(r.stdout)), ...(owner ? { owner } : {}) };
+}
+
+async function readForwarding(run: Runner, netns: string | undefined): Promise<NonNullable<HostVmnet['forwarding']>> {
+  let enabled: boolean;
+  if (netns) {
+    const r = await run(['ip', '-n', netns, '-j', 'netconf', 'show'], { timeoutMs: TIMEOUT_MS });
+    const all = (JSON.parse(r.stdout || '[]') as { family?: string; interface?: string; forwarding?: boolean }[]).find(
+      (x) => x.family === 'inet' && x.interface === 'all',
+    );
+    if (!all) throw new Error('ip netconf reported no "all" entry for IPv4');
+    enabled = all.forwarding === true;
+  } else {
+    enabled = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim() === '1';
+  }
+  const note = (await readText(forwardNoteFile(netns)))?.trim();
+  return { enabled, ...(note === '0' || note === '1' ? { restoreTo: note === '1' } : {}) };
+}
+
+export async function readVmnet(run: Runner, target: Target): Promise<HostVmnet> {
+  const [dnsmasq, nft, sysctl] = await Promise.all([
+    timedSource(() => readDnsmasqInstances(target.netns)),
+    timedSource(() => readNft(run, target.netns)),
+    timedSource(() => readForwarding(run, target.netns)),
+  ]);
+  return {
+    dnsmasq: dnsmasq.value ?? [],
+    nft: nft.value,
+    forwarding: sysctl.value,
+    sources: { dnsmasq: dnsmasq.status, nft: nft.status, sysctl: sysctl.status },
+  };
+}
