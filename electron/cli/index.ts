@@ -18,6 +18,7 @@ import { formatTopology } from './format';
 import { addSpecCommands } from './spec-commands';
 import { addCaptureCommands } from './capture-commands';
 import { addStatsCommand } from './stats-command';
+import { addLeasesCommand } from './leases-command';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, rolledBack: 4 } as const;
 
@@ -83,6 +84,7 @@ export function buildProgram(): Command {
   addSpecCommands(program);
   addCaptureCommands(program);
   addStatsCommand(program);
+  addLeasesCommand(program);
 
   const lab = program.command('lab').description('a sandbox workstation in network namespaces (needs root)');
   lab

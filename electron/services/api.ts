@@ -11,6 +11,7 @@ import { VERSION } from './version';
 import { createSpecHandlers } from './spec-api';
 import { createStatsHandlers } from './stats/api';
 import { createCaptureHandlers } from './capture/api';
+import { createVmnetHandlers } from './vmnet-leases';
 
 export interface ServiceOptions {
   transport: 'electron' | 'web';
@@ -74,6 +75,7 @@ export function createServices(opts: ServiceOptions): Services {
     ...createSpecHandlers(opts.defaultTarget, (p) => emit('apply.progress', p)),
     ...statsApi.handlers,
     ...captureApi.handlers,
+    ...createVmnetHandlers(opts.defaultTarget),
   };
 
   const events: EventSource = {

@@ -10,6 +10,7 @@ import { planSchema } from '../plan/operations';
 import { specNameSchema } from '../spec/schema';
 import * as stats from '../model/stats';
 import * as capture from '../model/capture';
+import * as vmnet from '../model/vmnet';
 import { METHOD_NAMES, EVENT_NAMES, type MethodName, type EventName } from './names';
 
 export { isMethodName, isEventName, type MethodName, type EventName } from './names';
@@ -100,6 +101,8 @@ export const methods = {
   'capture.list': { params: noParams, result: capture.captureListResultSchema },
   'capture.delete': { params: capture.captureIdParamsSchema, result: capture.captureDeleteResultSchema },
   'capture.open': { params: capture.captureIdParamsSchema, result: capture.captureOpenResultSchema },
+  /** Live DHCP leases of NovaNet's dnsmasq instances and of libvirt networks, for the Networks view. */
+  'vmnet.leases': { params: vmnet.vmnetLeasesParamsSchema, result: vmnet.vmnetLeasesResultSchema },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 
 export const events = {

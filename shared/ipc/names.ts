@@ -25,6 +25,7 @@ export const METHOD_NAMES = [
   'capture.list',
   'capture.delete',
   'capture.open',
+  'vmnet.leases',
 ] as const;
 export const EVENT_NAMES = ['topology.changed', 'apply.progress', 'stats.sample', 'alerts.changed', 'capture.progress', 'capture.packets'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -77,8 +77,8 @@ export function vmnetToolOf(op: { op: string }): VmnetTool | undefined {
  */
 export const VMNET_RUN_DIR = '/run/novanet/vmnet';
 
-export function scopeDir(netns: string | undefined): string {
-  return `${VMNET_RUN_DIR}/${netns ? `netns-${netns}` : 'host'}`;
+export function scopeDir(netns: string | undefined, root: string = VMNET_RUN_DIR): string {
+  return `${root}/${netns ? `netns-${netns}` : 'host'}`;
 }
 
 export function dnsmasqFiles(netns: string | undefined, owner: string, name: string) {

@@ -39,8 +39,9 @@ async function livePid(pidFile: string, conf: string): Promise<number | undefine
   return argv[0]?.endsWith('dnsmasq') && argv.includes(conf) ? pid : undefined;
 }
 
-export async function readDnsmasqInstances(netns: string | undefined): Promise<DnsmasqInstance[]> {
-  const root = `${scopeDir(netns)}/dnsmasq`;
+/** `runDir`: the helper's run directory (a test passes its own). */
+export async function readDnsmasqInstances(netns: string | undefined, runDir?: string): Promise<DnsmasqInstance[]> {
+  const root = `${scopeDir(netns, runDir)}/dnsmasq`;
   const owners = await readdir(root).catch(() => [] as string[]);
   const found = await Promise.all(
     owners.map(async (owner) => {

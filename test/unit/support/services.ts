@@ -6,6 +6,7 @@ import { NotFoundError } from '../../../shared/ipc/errors';
 import { createSpecHandlers } from '../../../electron/services/spec-api';
 import { createStatsHandlers } from '../../../electron/services/stats/api';
 import { createCaptureHandlers } from '../../../electron/services/capture/api';
+import { createVmnetHandlers } from '../../../electron/services/vmnet-leases';
 
 export const INFO: AppInfo = {
   name: 'NovaNet',
@@ -40,6 +41,7 @@ export function otherHandlers() {
     ...createSpecHandlers({}, () => undefined),
     ...createStatsHandlers({}, () => undefined, { autoStart: false }).handlers,
     ...createCaptureHandlers({}, { progress: () => undefined, packets: () => undefined }).handlers,
+    ...createVmnetHandlers({}),
   };
 }
 
