@@ -40,7 +40,7 @@ export function startApp(electron: ElectronApi, baseDir: string, argv: string[])
   });
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession);
+    hardenSession(session.defaultSession, appUrl);
     bindIpc(ipcMain, services, () => appUrl);
     win = new BrowserWindow(windowOptions(preload));
     win.once('ready-to-show', () => win?.show());

@@ -70,15 +70,30 @@ export function hardenContents(contents: Contents, appUrl: string, shell: Pick<S
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function hardenSession(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'>): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** The one permission the app's own page gets: desktop notifications for alerts. Every other request is denied. */
+export function permissionAllowed(permission: string, requestingUrl: string | undefined, appUrl: string): boolean {
+  return permission === 'notifications' && requestingUrl !== undefined && isAppUrl(requestingUrl, appUrl);
+}
+
+export function hardenSession(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'>,
+  appUrl: string,
+): void {
+  session.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl, appUrl)),
+  );
+  session.setPermissionCheckHandler((_wc, permission, _origin, details) =>
+    permissionAllowed(permission, details.requestingUrl, appUrl),
+  );
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
 }
 
 /** IPC is answered only for the app's own top-level frame. */
-export function isTrustedSender(frame: Pick<WebFrameMain, 'url' | 'parent'> | null | undefined, appUrl: string): boolean {
+export function isTrustedSender(
+  frame: Pick<WebFrameMain, 'url' | 'parent'> | null | undefined,
+  appUrl: string,
+): boolean {
   return !!frame && frame.parent === null && isAppUrl(frame.url, appUrl);
 }

@@ -4,7 +4,7 @@ import type { Alert, AlertEvent } from '../../../shared/model/stats';
 import { useModel } from '../model/model-context';
 import { AlertsContext, alertKindLabels, type AlertsModel } from './alerts-context';
 import { useToasts } from './toast-context';
-import { desktopNotify, windowUnattended } from './notify';
+import { alertChannels, desktopNotify, windowUnattended } from './notify';
 
 const RECENT = 100;
 /** A burst (a switch losing every port) is one notification, not a wall of them. */
@@ -28,11 +28,11 @@ export function AlertsProvider({ children, onOpen }: { children: ReactNode; onOp
     onOpen();
     setShowRequest((n) => n + 1);
   }, [onOpen]);
-  const electron = info.data?.transport === 'electron';
-  const notifyRef = useRef({ toasts, show, electron });
+  const transport = info.data?.transport;
+  const notifyRef = useRef({ toasts, show, transport });
   useEffect(() => {
-    notifyRef.current = { toasts, show, electron };
-  }, [toasts, show, electron]);
+    notifyRef.current = { toasts, show, transport };
+  }, [toasts, show, transport]);
 
   useEffect(() => {
     return api.on('alerts.changed', (e) => {
@@ -40,7 +40,7 @@ export function AlertsProvider({ children, onOpen }: { children: ReactNode; onOp
         active: e.active,
         recent: [...[...e.events].reverse(), ...(prev?.recent ?? [])].slice(0, RECENT),
       }));
-      const { toasts: t, show: open, electron: desktop } = notifyRef.current;
+      const { toasts: t, show: open, transport: via } = notifyRef.current;
       const raised = e.events.filter((x) => x.type === 'raised').map((x) => x.alert);
       const cleared = e.events.filter((x) => x.type === 'cleared').map((x) => x.alert);
       if (raised.length > 0) {
@@ -55,7 +55,7 @@ export function AlertsProvider({ children, onOpen }: { children: ReactNode; onOp
           action: { label: 'Show alerts', onClick: open },
           key: raised.length > BURST ? 'alert-burst' : undefined,
         });
-        if (desktop && windowUnattended())
+        if (alertChannels(via, windowUnattended()).desktop)
           desktopNotify(`NovaNet: ${title}`, body, () => {
             window.focus();
             open();

@@ -22,6 +22,14 @@ export function desktopNotify(title: string, body: string, onClick?: () => void)
   return false;
 }
 
+/**
+ * Where a raised alert is shown: always as a toast in the page; also on the desktop in the Electron app while its
+ * window is not looked at. Web mode never asks the browser for notifications: the toast is the notification there.
+ */
+export function alertChannels(transport: string | undefined, unattended: boolean): { toast: true; desktop: boolean } {
+  return { toast: true, desktop: transport === 'electron' && unattended };
+}
+
 /** Desktop notifications only when the user is not looking at the window; the toast covers the other case. */
 export function windowUnattended(): boolean {
   return document.hidden || !document.hasFocus();

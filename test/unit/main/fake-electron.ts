@@ -138,10 +138,10 @@ export class FakeSession {
   };
 
   /** Asks the permission handler as Chromium would; resolves with its answer. */
-  requestPermission(permission: string): Promise<boolean> {
+  requestPermission(permission: string, requestingUrl = 'file:///x'): Promise<boolean> {
     return new Promise((resolve, reject) => {
       if (!this.permissionRequestHandler) return reject(new Error('no permission handler: Electron would grant'));
-      this.permissionRequestHandler({}, permission, resolve, { requestingUrl: 'file:///x' });
+      this.permissionRequestHandler({}, permission, resolve, { requestingUrl });
     });
   }
   /** Runs a response through the headers listener; returns the headers it would be delivered with. */

@@ -14,7 +14,7 @@ function hardened() {
 
 function hardenedSession() {
   const session = new FakeSession();
-  hardenSession(session as unknown as Parameters<typeof hardenSession>[0]);
+  hardenSession(session as unknown as Parameters<typeof hardenSession>[0], APP_URL);
   return session;
 }
 
@@ -52,13 +52,24 @@ describe('windowOptions', () => {
 });
 
 describe('hardenSession', () => {
-  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])('denies the %s permission request', async (permission) => {
-    await expect(hardenedSession().requestPermission(permission)).resolves.toBe(false);
+  it.each(['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen'])('denies the %s permission request, even from the app', async (permission) => {
+    await expect(hardenedSession().requestPermission(permission, APP_URL)).resolves.toBe(false);
   });
 
-  it('answers permission checks with no', () => {
+  it("grants notifications to the app's own page only (alerts as desktop notifications)", async () => {
     const s = hardenedSession();
-    expect(s.permissionCheckHandler?.({}, 'media', 'file://', {})).toBe(false);
+    await expect(s.requestPermission('notifications', APP_URL)).resolves.toBe(true);
+    await expect(s.requestPermission('notifications', 'file:///x')).resolves.toBe(false);
+    await expect(s.requestPermission('notifications', 'https://example.com/opt/novanet/out/renderer/index.html')).resolves.toBe(false);
+    await expect(s.requestPermission('notifications', 'file:///opt/novanet/out/renderer/other.html')).resolves.toBe(false);
+  });
+
+  it('answers permission checks with no, except notifications for the app itself', () => {
+    const s = hardenedSession();
+    expect(s.permissionCheckHandler?.({}, 'media', 'file://', { requestingUrl: APP_URL })).toBe(false);
+    expect(s.permissionCheckHandler?.({}, 'notifications', 'file://', { requestingUrl: APP_URL })).toBe(true);
+    expect(s.permissionCheckHandler?.({}, 'notifications', 'file://', { requestingUrl: 'file:///tmp/evil.html' })).toBe(false);
+    expect(s.permissionCheckHandler?.({}, 'notifications', 'file://', {})).toBe(false);
   });
 
   it("injects a CSP with script-src 'self' into every response, keeping the other headers", async () => {
