@@ -28,7 +28,7 @@ function runDir(): string {
 
 /** The XML file an operation hands to virsh, or '' when it takes none. */
 function xmlFor(op: LibvirtOperation): string | undefined {
-  if (op.op === 'virsh.net.define') return buildNetworkXml(op.network);
+  if (op.op === 'virsh.net.define') return buildNetworkXml(op.network, op.uuid);
   if (op.op === 'virsh.dom.attach' || op.op === 'virsh.dom.update') return buildInterfaceXml(op.nic);
   return undefined;
 }

@@ -37,6 +37,10 @@ import {
 } from './xml-common';
 import { buildVlanXml, parseVlanXml, vlanFields, vlanOfGroup, withVlanRules, type VlanXml } from './libvirt-vlan-xml';
 
+export const uuidSchema = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
 export interface NetworkPortGroupXml extends VlanXml {
   name: string;
 }
@@ -157,9 +161,11 @@ export function buildDhcpRangeXml(input: DhcpRangeSpec): string {
   return (xmlBuilder.build({ range: rangeXml(checked(dhcpRangeSchema, input, 'range')) }) as string).trim();
 }
 
-export function buildNetworkXml(input: NetworkXmlModel): string {
+/** `uuid`: libvirt redefines an existing network only under its own UUID. */
+export function buildNetworkXml(input: NetworkXmlModel, uuid?: string): string {
   const m = checked(networkXmlModelSchema, input, 'network');
   const net: X = { name: m.name };
+  if (uuid !== undefined) net.uuid = checked(uuidSchema, uuid, 'uuid');
   if (m.owner || m.description) {
     const owner: X = { '@xmlns:novanet': NOVANET_XMLNS };
     if (m.description) owner['@description'] = m.description;

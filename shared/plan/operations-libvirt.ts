@@ -8,7 +8,7 @@ import { DEFAULT_LIBVIRT_URI } from '../model/target';
 import { specNameSchema } from '../spec/schema';
 import { dhcpHostSchema } from '../spec/vm-networks';
 import { objectNameSchema } from '../spec/vm-network-fields';
-import { buildDhcpHostXml, networkXmlModelSchema } from './libvirt-xml';
+import { buildDhcpHostXml, networkXmlModelSchema, uuidSchema } from './libvirt-xml';
 import { buildNicMetadata, interfaceSchema, nicRecordSchema } from './libvirt-interface-xml';
 import { NOVANET_XMLNS, NOVANET_XMLNS_KEY } from './xml-common';
 
@@ -18,7 +18,7 @@ const live = z.boolean();
 
 export const libvirtOperations = [
   /** `net-define FILE`, the file written by the helper from these fields. */
-  z.object({ op: z.literal('virsh.net.define'), network: networkXmlModelSchema }).strict(),
+  z.object({ op: z.literal('virsh.net.define'), network: networkXmlModelSchema, uuid: uuidSchema.optional() }).strict(),
   z.object({ op: z.literal('virsh.net.undefine'), name }).strict(),
   z.object({ op: z.literal('virsh.net.start'), name }).strict(),
   z.object({ op: z.literal('virsh.net.destroy'), name }).strict(),

@@ -8,7 +8,7 @@ import type { Domain, HostState, LibvirtNetwork } from '../model/host-state';
 import type { NetworkSpec } from '../spec/schema';
 import type { DhcpHostSpec, VmSpec } from '../spec/vm-networks';
 import type { Operation } from './operations';
-import { networkXmlModel, parseNetworkXml, type NetworkXmlModel } from './libvirt-xml';
+import { networkXmlModel, parseNetworkXml, uuidSchema, type NetworkXmlModel } from './libvirt-xml';
 import {
   interfaceXmlModel,
   parseDomainInterfaces,
@@ -67,9 +67,12 @@ function stableJson(v: unknown): string {
 
 const hostKey = (h: DhcpHostSpec) => JSON.stringify([h.mac, h.name ?? null, h.ip]);
 
+/** libvirt redefines a network only under the UUID it has; a restored one keeps it too. */
+const withUuid = (n: LibvirtNetwork) => (uuidSchema.safeParse(n.uuid).success ? { uuid: n.uuid } : {});
+
 /** The operations that bring back a network as it is now (after it was undefined). */
 function restoreNetwork(n: LibvirtNetwork, m: NetworkXmlModel): Operation[] {
-  const ops: Operation[] = [{ op: 'virsh.net.define', network: m }];
+  const ops: Operation[] = [{ op: 'virsh.net.define', network: m, ...withUuid(n) }];
   if (n.autostart) ops.push({ op: 'virsh.net.autostart', name: n.name, enabled: true });
   if (n.active) ops.push({ op: 'virsh.net.start', name: n.name });
   return ops;
@@ -130,7 +133,9 @@ function planNetworks(out: StepList, spec: NetworkSpec, state: HostState): void 
     const have = observedModel(n);
     if (!have) continue;
     if (definitionKey(want, have) !== definitionKey(have, have)) {
-      out.add(P.networks, obj, `Redefine network ${net.name}`, define, [{ op: 'virsh.net.define', network: have }]);
+      out.add(P.networks, obj, `Redefine network ${net.name}`, { ...define, ...withUuid(n) }, [
+        { op: 'virsh.net.define', network: have, ...withUuid(n) },
+      ]);
       if (n.active) {
         out.add(
           P.networks,
