@@ -1,28 +1,17 @@
 import { useState } from 'react';
+import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
-import { uniqueName } from '../switches/spec-edit';
 import { DhcpDialog } from './DhcpDialog';
 import { EntryTable, PanelHead, SectionIssues } from './EntryTable';
-import { removeItem, sectionOf, type DhcpDoc } from './net-edit';
+import { newDhcp, removeItem, sectionOf, type DhcpDoc } from './net-edit';
 
 /** Standalone DHCP servers, for switches libvirt does not manage. */
 export function DhcpPanel() {
   const s = useSpec();
+  const state = useModel().snapshot.data?.state;
   const [editing, setEditing] = useState<{ index: number | undefined; initial: DhcpDoc }>();
   const items = sectionOf(s.draft, 'dhcp');
-  const add = () =>
-    setEditing({
-      index: undefined,
-      initial: {
-        name: uniqueName(
-          'dhcp',
-          items.map((d) => d.name),
-        ),
-        interface: '',
-        ranges: [],
-        hosts: [],
-      },
-    });
+  const add = () => setEditing({ index: undefined, initial: newDhcp(s.draft, state) });
   return (
     <section className="net-panel" data-testid="dhcp-panel">
       <PanelHead

@@ -1,28 +1,17 @@
 import { useState } from 'react';
+import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
-import { uniqueName } from '../switches/spec-edit';
 import { EntryTable, PanelHead, SectionIssues } from './EntryTable';
 import { NatDialog } from './NatDialog';
-import { removeItem, sectionOf, type NatDoc } from './net-edit';
+import { newNat, removeItem, sectionOf, type NatDoc } from './net-edit';
 
 /** NAT and port forwards in NovaNet's own nftables table. */
 export function NatPanel() {
   const s = useSpec();
+  const state = useModel().snapshot.data?.state;
   const [editing, setEditing] = useState<{ index: number | undefined; initial: NatDoc }>();
   const items = sectionOf(s.draft, 'nat');
-  const add = () =>
-    setEditing({
-      index: undefined,
-      initial: {
-        name: uniqueName(
-          'nat',
-          items.map((n) => n.name),
-        ),
-        sources: [],
-        outInterface: '',
-        portForwards: [],
-      },
-    });
+  const add = () => setEditing({ index: undefined, initial: newNat(s.draft, state) });
   return (
     <section className="net-panel" data-testid="nat-panel">
       <PanelHead

@@ -321,6 +321,7 @@ export interface IfChoice {
   name: string;
   /** Its IPv4 addresses, or where it comes from. */
   detail: string;
+  cidrs?: string[];
 }
 
 function inet(l: HostState['links'][number]): string[] {
@@ -331,13 +332,16 @@ function inet(l: HostState['links'][number]): string[] {
 export function dhcpInterfaceChoices(doc: SpecDoc | undefined, state: HostState | undefined): IfChoice[] {
   const out: IfChoice[] = (doc?.switches ?? [])
     .filter((s) => (s.addresses ?? []).some(validCidr))
-    .map((s) => ({ name: s.name, detail: `switch, ${(s.addresses ?? []).filter(validCidr).join(', ')}` }));
+    .map((s) => {
+      const cidrs = (s.addresses ?? []).filter(validCidr);
+      return { name: s.name, detail: `switch, ${cidrs.join(', ')}`, cidrs };
+    });
   const seen = new Set(out.map((c) => c.name));
   const libvirtBridges = new Set((state?.networks ?? []).map((n) => n.bridge));
   for (const l of state?.links ?? []) {
     const a = inet(l);
     if (l.kind === 'loopback' || seen.has(l.name) || libvirtBridges.has(l.name) || a.length === 0) continue;
-    out.push({ name: l.name, detail: a.join(', ') });
+    out.push({ name: l.name, detail: a.join(', '), cidrs: a });
   }
   return out;
 }
@@ -367,4 +371,35 @@ export function natSourceChoices(doc: SpecDoc | undefined): { cidr: string; what
 export function withCurrent(choices: IfChoice[], current: string | undefined): IfChoice[] {
   if (!current || choices.some((c) => c.name === current)) return choices;
   return [{ name: current, detail: 'not on the host' }, ...choices];
+}
+
+/** A new DHCP server on the first interface that can carry one, with the upper half of its subnet as the range. */
+export function newDhcp(doc: SpecDoc | undefined, state: HostState | undefined): DhcpDoc {
+  const name = uniqueName(
+    'dhcp',
+    sectionOf(doc, 'dhcp').map((d) => d.name),
+  );
+  // Only a switch is a safe guess: a DHCP server started on the host's own uplink would answer its whole LAN.
+  const switches = new Set([
+    ...(doc?.switches ?? []).map((w) => w.name),
+    ...(state?.links ?? []).filter((l) => l.kind === 'bridge' || l.kind === 'ovs-internal').map((l) => l.name),
+  ]);
+  const first = dhcpInterfaceChoices(doc, state).find((c) => switches.has(c.name));
+  const range = first?.cidrs?.[0] ? defaultRange(first.cidrs[0]) : undefined;
+  return { name, interface: first?.name ?? '', ranges: range ? [range] : [], hosts: [] };
+}
+
+/** A new NAT entry: out through the first host NIC with an address, masquerading the spec's first subnet. */
+export function newNat(doc: SpecDoc | undefined, state: HostState | undefined): NatDoc {
+  const name = uniqueName(
+    'nat',
+    sectionOf(doc, 'nat').map((n) => n.name),
+  );
+  const source = natSourceChoices(doc)[0];
+  return {
+    name,
+    sources: source ? [source.cidr] : [],
+    outInterface: natOutChoices(state)[0]?.name ?? '',
+    portForwards: [],
+  };
 }

@@ -18,6 +18,8 @@ import {
   natOutChoices,
   natSourceChoices,
   networkRows,
+  newDhcp,
+  newNat,
   newNetwork,
   nicTargetOf,
   putItem,
@@ -196,7 +198,7 @@ describe('choices the dialogs offer', () => {
   it('DHCP listens where there is an address; NAT goes out where there is one, sources come from the spec', () => {
     const doc = spec({ switches: [{ name: 'br-lan', addresses: ['10.10.0.1/24'] }] });
     const d = dhcpInterfaceChoices(doc, state);
-    expect(d[0]).toEqual({ name: 'br-lan', detail: 'switch, 10.10.0.1/24' });
+    expect(d[0]).toEqual({ name: 'br-lan', detail: 'switch, 10.10.0.1/24', cidrs: ['10.10.0.1/24'] });
     expect(d.map((x) => x.name)).toContain('br0');
     expect(d.map((x) => x.name)).not.toContain('lo');
     expect(natOutChoices(state).map((x) => x.name)).toContain('enp4s0');
@@ -246,5 +248,27 @@ describe('lease expiry', () => {
     expect(formatExpiry('2026-01-03T13:00:00Z', now)).toBe('in 2 d 1 h');
     expect(formatExpiry('2026-01-01T11:58:00Z', now)).toBe('expired 2 min ago');
     expect(formatExpiry('soon', now)).toBe('soon');
+  });
+});
+
+describe('new DHCP and NAT entries', () => {
+  it('DHCP starts on a switch with its subnet’s upper half, never on a host NIC; NAT goes out the first NIC', () => {
+    expect(newDhcp(spec(), state)).toEqual({
+      name: 'dhcp',
+      interface: 'br0',
+      ranges: [{ start: '10.77.0.128', end: '10.77.0.254' }],
+      hosts: [],
+    });
+    const noBridges = { ...state, links: state.links.filter((l) => l.kind !== 'bridge' && l.kind !== 'ovs-internal') };
+    expect(newDhcp(spec(), noBridges).interface).toBe('');
+    const doc = putItem(spec(), 'networks', undefined, { name: 'n1', ipv4: { address: '192.168.150.1/24' } });
+    const nat = newNat(doc, state);
+    expect(nat).toEqual({
+      name: 'nat',
+      sources: ['192.168.150.0/24'],
+      outInterface: natOutChoices(state)[0]!.name,
+      portForwards: [],
+    });
+    expect(itemIssues(doc, 'nat', undefined, nat, state)).toEqual([]);
   });
 });
