@@ -3,6 +3,7 @@ import { X } from 'lucide-react';
 import { nodeKindLabels, type GraphNode, type TopologyGraph } from '../../../shared/topology/graph';
 import { kindIcons, unknownKindIcon } from './kind-style';
 import { neighboursOf } from './relations';
+import { PlaceAction } from './PlaceAction';
 import '../styles/details.css';
 
 function formatValue(v: string | number | boolean): string {
@@ -45,6 +46,7 @@ export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelPro
       </header>
       <div className="details__body">
         {node.sublabel && <p className="details__sublabel">{node.sublabel}</p>}
+        <PlaceAction node={node} graph={graph} />
         <section aria-labelledby="details-attrs">
           <h3 id="details-attrs" className="details__section">
             Attributes

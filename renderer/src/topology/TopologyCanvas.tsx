@@ -11,6 +11,7 @@ import {
   getViewportForBounds,
   useStore,
   type NodeChange,
+  type ReactFlowProps,
   type ReactFlowState,
   type Viewport,
 } from '@xyflow/react';
@@ -71,6 +72,8 @@ interface CanvasProps {
   searching: boolean;
   onRearrange(): void;
   arranging: boolean;
+  /** Drag-to-place (use-node-drop.ts). */
+  dragHandlers?: Pick<ReactFlowProps<NetFlowNode, NetFlowEdge>, 'onNodeDragStart' | 'onNodeDrag' | 'onNodeDragStop'>;
 }
 
 export function TopologyCanvas(p: CanvasProps) {
@@ -94,6 +97,7 @@ export function TopologyCanvas(p: CanvasProps) {
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onPaneClick={onPaneClick}
+          {...p.dragHandlers}
           colorMode="system"
           defaultViewport={viewport}
           minZoom={MIN_ZOOM}

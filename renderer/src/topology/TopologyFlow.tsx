@@ -12,6 +12,8 @@ import type { NetFlowNode } from './flow-types';
 import { useEdgeTraffic } from '../monitor/use-edge-traffic';
 import { TrafficToggle } from '../monitor/TrafficToggle';
 import { NodeCaptureMenu } from '../capture/NodeCaptureMenu';
+import { useDropMarks, useNodeDrop } from './use-node-drop';
+import { DropFeedback } from './DropFeedback';
 
 const noKinds: ReadonlySet<string> = new Set();
 
@@ -33,6 +35,8 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
     hiddenKinds,
     matches,
   });
+  const drop = useNodeDrop(onNodesChange);
+  const shownNodes = useDropMarks(nodes, drop.over);
   const selectedNode = useMemo(() => graph.nodes.find((n) => n.id === selectedId), [graph.nodes, selectedId]);
   // Live traffic drawn on the edges (off until toggled), and "Capture here…" on right-click.
   const traffic = useEdgeTraffic(graph, edges);
@@ -119,7 +123,7 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
       <div className="topology__body" ref={bodyRef}>
         <TrafficToggle on={traffic.enabled} onChange={traffic.setEnabled} error={traffic.error} />
         <TopologyCanvas
-          nodes={nodes}
+          nodes={shownNodes}
           edges={traffic.edges}
           onNodesChange={onNodesChange}
           onPaneClick={clearSelection}
@@ -127,6 +131,14 @@ export function TopologyFlow({ graph, layout }: { graph: TopologyGraph; layout: 
           searching={matches !== null}
           onRearrange={layout.rearrange}
           arranging={layout.arranging}
+          dragHandlers={drop.handlers}
+        />
+        <DropFeedback
+          over={drop.over}
+          menu={drop.menu}
+          onChoose={drop.choose}
+          notice={drop.notice}
+          onDismiss={drop.dismissNotice}
         />
         {selectedNode && <DetailsPanel node={selectedNode} graph={graph} onSelect={goTo} onClose={clearSelection} />}
         <NodeCaptureMenu containerRef={bodyRef} graph={graph} edgeNode={traffic.captureNodeOf} />
