@@ -28,8 +28,10 @@ export function validateVms(spec: VmNetworkSpecView, state: HostState, add: Add)
     const first = seenVm.get(vm.name);
     if (first !== undefined) add(`${at}.name`, `VM ${vm.name} is already listed at vms[${first}]`);
     else seenVm.set(vm.name, i);
-    if (!domains.has(vm.name))
-      add(`${at}.name`, `no libvirt domain named ${vm.name} (NovaNet attaches NICs to existing VMs)`);
+    const dom = domains.get(vm.name);
+    if (!dom) add(`${at}.name`, `no libvirt domain named ${vm.name} (NovaNet attaches NICs to existing VMs)`);
+    else if (dom.owner && dom.owner !== spec.metadata.name)
+      add(`${at}.name`, `the NICs of VM ${vm.name} are managed by spec ${dom.owner}; one spec manages a VM's NICs`);
     vm.nics.forEach((nic, j) => {
       const path = `${at}.nics[${j}]`;
       const prevMac = seenMac.get(nic.mac);
@@ -39,6 +41,13 @@ export function validateVms(spec: VmNetworkSpecView, state: HostState, add: Add)
         (d) => d.name !== vm.name && d.nics.some((x) => x.mac.toLowerCase() === nic.mac),
       );
       if (other) add(`${path}.mac`, `${nic.mac} is already used by a NIC of VM ${other.name}`);
+      // A NIC NovaNet did not attach is never changed by it (a domain it manages records the ones it did).
+      const mine = dom?.owner === spec.metadata.name;
+      if (!mine && dom?.nics.some((x) => x.mac.toLowerCase() === nic.mac))
+        add(
+          `${path}.mac`,
+          `VM ${vm.name} already has a NIC ${nic.mac} that NovaNet did not attach; NovaNet leaves it alone (use another MAC, or detach it first)`,
+        );
       if (nic.network) {
         const groups = networkGroups(spec, state, nic.network);
         if (groups === undefined)

@@ -9,6 +9,7 @@ import type { HostState, Link, LinkKind, LinuxBridge, OvsBridge, OvsPort } from 
 import type { Operation, Plan } from '../../../shared/plan/operations';
 import { globalAddresses } from '../../../shared/plan/observed';
 import { canonicalTc, dropTcOf, mutateTc } from './sim-tc';
+import { mutateLibvirt } from './sim-libvirt';
 
 export class SimError extends Error {}
 
@@ -152,6 +153,7 @@ export function applyOp(state: HostState, op: Operation): HostState {
 /** Applies one operation in place. */
 function mutate(s: HostState, op: Operation): void {
   if (mutateTc(s, op)) return;
+  if (mutateLibvirt(s, op)) return;
   const what = op.op;
   switch (op.op) {
     case 'link.add.bridge': {
