@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildNftScript, NFT_REMOVE_SCRIPT } from '../../shared/plan/nft-ruleset';
-import { forwardNoteFile, nftOwnerFile, VMNET_RUN_DIR, type VmnetOperation } from '../../shared/plan/operations-vmnet';
+import { forwardNoteFile, nftRecordFile, VMNET_RUN_DIR, type VmnetOperation } from '../../shared/plan/operations-vmnet';
 import type { Emit } from './execute';
 import { complaint, pruneEmptyDirs, runInTarget } from './in-target';
 
@@ -32,13 +32,13 @@ async function loadScript(script: string, netns: string | undefined, emit: Emit)
 
 export async function nftLoad(op: Load, netns: string | undefined, emit: Emit): Promise<string | undefined> {
   const error = await loadScript(buildNftScript(op.nat), netns, emit);
-  if (!error) note(nftOwnerFile(netns), op.owner);
+  if (!error) note(nftRecordFile(netns), JSON.stringify({ owner: op.owner, nat: op.nat }));
   return error;
 }
 
 export async function nftDelete(netns: string | undefined, emit: Emit): Promise<string | undefined> {
   const error = await loadScript(NFT_REMOVE_SCRIPT, netns, emit);
-  if (!error) note(nftOwnerFile(netns), null);
+  if (!error) note(nftRecordFile(netns), null);
   return error;
 }
 

@@ -86,9 +86,13 @@ export function dnsmasqFiles(netns: string | undefined, owner: string, name: str
   return { conf: `${base}.conf`, pidFile: `${base}.pid`, leaseFile: `${base}.leases` };
 }
 
-/** Which spec's NAT the table holds: nftables has no owner mark NovaNet could read back from table comments in 1.0.6. */
-export function nftOwnerFile(netns: string | undefined): string {
-  return `${scopeDir(netns)}/nft.owner`;
+/**
+ * What the helper last loaded into the table: `{ owner, nat }` (JSON). It says which spec's NAT the table holds
+ * (nftables 1.0.6 keeps no owner mark NovaNet could read back), and stands in for the table where reading
+ * nftables needs root and the app runs without it.
+ */
+export function nftRecordFile(netns: string | undefined): string {
+  return `${scopeDir(netns)}/nft.json`;
 }
 
 /** The note that says NovaNet turned forwarding on, and what it was before. */

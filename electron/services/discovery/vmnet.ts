@@ -10,7 +10,7 @@ import type { SourceStatus } from '../../../shared/model/host-state';
 import type { Target } from '../../../shared/model/target';
 import { parseDnsmasqConf } from '../../../shared/plan/dnsmasq-conf';
 import { parseNftTable } from '../../../shared/plan/nft-ruleset-parse';
-import { forwardNoteFile, nftOwnerFile, scopeDir } from '../../../shared/plan/operations-vmnet';
+import { forwardNoteFile, nftRecordFile, scopeDir } from '../../../shared/plan/operations-vmnet';
 import { inNetns, ToolError, type Runner } from '../runner';
 
 const TIMEOUT_MS = 8_000;
@@ -69,18 +69,42 @@ export async function readDnsmasqInstances(netns: string | undefined, runDir?: s
   return found.flat().filter((x): x is DnsmasqInstance => !!x);
 }
 
-async function readNft(run: Runner, netns: string | undefined): Promise<NonNullable<HostVmnet['nft']>> {
+interface NftRecord {
+  owner?: string;
+  nat?: Pick<NonNullable<HostVmnet['nft']>, 'masquerade' | 'forwards'>;
+}
+
+async function readRecord(netns: string | undefined): Promise<NftRecord | undefined> {
+  const text = await readText(nftRecordFile(netns));
+  return text ? (JSON.parse(text) as NftRecord) : undefined;
+}
+
+/**
+ * Reading nftables needs root. Without it, the helper's record of what it loaded stands in (it alone writes the
+ * table), and the source says so.
+ */
+async function readNft(
+  run: Runner,
+  netns: string | undefined,
+): Promise<{ nft: NonNullable<HostVmnet['nft']>; note?: string }> {
+  if (process.getuid?.() !== 0) {
+    const rec = await readRecord(netns);
+    const nft = rec?.nat
+      ? { exists: true, ...rec.nat, drift: [], ...(rec.owner ? { owner: rec.owner } : {}) }
+      : { exists: false, masquerade: [], forwards: [], drift: [] };
+    return { nft, note: "from the helper's record of what it loaded (listing nftables needs root)" };
+  }
   const r = await run(inNetns(netns, ['nft', '-j', 'list', 'table', 'inet', 'novanet']), {
     timeoutMs: TIMEOUT_MS,
     okExitCodes: [1],
   });
   if (r.exitCode === 1) {
     if (/^Error: No such file or directory/m.test(r.stderr))
-      return { exists: false, masquerade: [], forwards: [], drift: [] };
+      return { nft: { exists: false, masquerade: [], forwards: [], drift: [] } };
     throw new ToolError(`nft: ${r.stderr.trim().split('\n').pop() ?? 'failed'}`, 'failed', r.argv, r.stderr, 1);
   }
-  const owner = (await readText(nftOwnerFile(netns)))?.trim();
-  return { ...parseNftTable(JSON.parse(r.stdout)), ...(owner ? { owner } : {}) };
+  const owner = (await readRecord(netns))?.owner;
+  return { nft: { ...parseNftTable(JSON.parse(r.stdout)), ...(owner ? { owner } : {}) } };
 }
 
 async function readForwarding(run: Runner, netns: string | undefined): Promise<NonNullable<HostVmnet['forwarding']>> {
@@ -107,8 +131,12 @@ export async function readVmnet(run: Runner, target: Target): Promise<HostVmnet>
   ]);
   return {
     dnsmasq: dnsmasq.value ?? [],
-    nft: nft.value,
+    nft: nft.value?.nft ?? null,
     forwarding: sysctl.value,
-    sources: { dnsmasq: dnsmasq.status, nft: nft.status, sysctl: sysctl.status },
+    sources: {
+      dnsmasq: dnsmasq.status,
+      nft: nft.value?.note ? { ...nft.status, message: nft.value.note } : nft.status,
+      sysctl: sysctl.status,
+    },
   };
 }
