@@ -8,6 +8,8 @@ import { ifNameSchema } from '../model/target';
 /** NovaNet's filter priorities: a fixed range, so a free one is easy to pick and a foreign one is never ours. */
 export const TC_PREF_MIN = 49152;
 export const TC_PREF_MAX = 49407;
+/** "nnm1" in hex: every NovaNet cookie starts with it, whichever spec made the filter. */
+export const TC_COOKIE_PREFIX = '6e6e6d31';
 /** A mirred action's cookie (16 bytes, hex) says which spec made the filter: "nnm1" then a hash of the spec name. */
 export const tcCookieSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits');
 
@@ -77,5 +79,5 @@ function fnv(s: string, seed: number): string {
 
 /** The cookie NovaNet puts on the mirred actions of `spec`: stable, and distinct per spec name. */
 export function tcCookieFor(spec: string): string {
-  return `6e6e6d31${fnv(spec, 1)}${fnv(spec, 2)}${fnv(spec, 3)}`;
+  return `${TC_COOKIE_PREFIX}${fnv(spec, 1)}${fnv(spec, 2)}${fnv(spec, 3)}`;
 }

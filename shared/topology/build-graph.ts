@@ -5,6 +5,7 @@
  */
 import type { Domain, HostState, LibvirtNetwork, Link, LinkKind, LinuxBridge, OvsBridge, OvsPort } from '../model/host-state';
 import { linkId } from '../model/host-state';
+import { isOvsDatapathDevice } from '../model/datapath-devices';
 import type { EdgeKind, GraphEdge, GraphNode, NodeKind, NodeState, TopologyGraph } from './graph';
 
 type Attr = GraphNode['attributes'][number];
@@ -28,8 +29,6 @@ const linkKindToNode: Record<LinkKind, NodeKind> = {
   other: 'other',
 };
 
-/** Devices OVS makes for its own datapath: no user traffic of their own, so they stay off the graph. */
-const HIDDEN = new Set(['ovs-system', 'ovs-netdev']);
 
 export function ovsBridgeNodeId(name: string): string {
   return `ovs:${name}`;
@@ -132,7 +131,7 @@ export function buildGraph(state: HostState): TopologyGraph {
 
   const bridges = new Map(state.bridges.map((b) => [b.name, b]));
   for (const l of state.links) {
-    if (HIDDEN.has(l.name) || g.alias.has(l.id) || taps.has(l.name)) continue;
+    if (isOvsDatapathDevice(l.name) || g.alias.has(l.id) || taps.has(l.name)) continue;
     const br = bridges.get(l.name);
     g.node({
       id: l.id,
@@ -145,7 +144,7 @@ export function buildGraph(state: HostState): TopologyGraph {
     });
   }
   for (const l of state.links) {
-    if (HIDDEN.has(l.name)) continue;
+    if (isOvsDatapathDevice(l.name)) continue;
     if (l.master && links.has(l.master)) g.edge('member', l.id, idOfLink(l.master));
     if (l.parent && links.has(l.parent)) g.edge('parent', l.id, idOfLink(l.parent), l.kind);
     if (l.peer) addPeer(g, l, ns);

@@ -1,10 +1,13 @@
 /**
  * Which device to capture on for a node of the topology graph. A VM NIC is its tap, a switch its bridge device,
  * an OVS port its interface, a libvirt network its bridge. A port group spans several ports: one tcpdump sees one
- * device, so a group is capturable directly only when it has exactly one port; otherwise it needs a mirror.
+ * device, so a group is capturable directly only when it has exactly one port; otherwise on the output of a mirror
+ * (OVS, or tc mirred on a Linux bridge) that copies every one of its ports in both directions.
  */
 import type { HostState } from '../../../shared/model/host-state';
 import { ValidationError } from '../../../shared/ipc/errors';
+import { bridgePortGroupName, ovsPortGroupName } from '../../../shared/model/port-groups';
+import { mirrorOutputFor } from './mirror-output';
 
 export interface CaptureDevice {
   interface: string;
@@ -14,35 +17,16 @@ export interface CaptureDevice {
   label: string;
 }
 
-const needsMirror = (what: string) => `capture on ${what} needs a mirror (coming with the mirrors section)`;
-
-/** Port group names as the host shows them (the export names): `vlan10`, `trunk-10-20`. */
-function ovsGroupName(p: { tag?: number; trunks: number[] }): string | undefined {
-  if (p.tag !== undefined) return `vlan${p.tag}`;
-  return p.trunks.length ? `trunk-${p.trunks.join('-')}` : undefined;
-}
-
+/** The members of a port group named as in shared/model/port-groups.ts (the stats series use the same names). */
 function portGroupMembers(state: HostState, owner: string, group: string): string[] {
   const ovs = state.ovsBridges.find((b) => b.name === owner);
   if (ovs) {
     return ovs.ports
-      .filter(
-        (p) => p.name !== ovs.name && (p.externalIds['novanet-port-group'] === group || ovsGroupName(p) === group),
-      )
+      .filter((p) => p.name !== ovs.name && ovsPortGroupName(p) === group)
       .map((p) => p.interfaces[0]?.name ?? p.name);
   }
   const br = state.bridges.find((b) => b.name === owner);
-  if (br) {
-    return br.ports
-      .filter((p) => {
-        const pvid = p.vlans.find((v) => v.pvid && v.untagged);
-        const tagged = p.vlans.filter((v) => !v.untagged).map((v) => v.vid);
-        return tagged.length === 0 && pvid
-          ? `vlan${pvid.vid}` === group
-          : tagged.length > 0 && `trunk-${tagged.join('-')}` === group;
-      })
-      .map((p) => p.name);
-  }
+  if (br) return br.ports.filter((p) => bridgePortGroupName(br, p) === group).map((p) => p.name);
   // A libvirt network's port group: the running NICs that name it.
   const net = state.networks.find((n) => n.name === owner);
   if (net) {
@@ -102,11 +86,14 @@ export function resolveNode(state: HostState, nodeId: string): CaptureDevice {
     const [, owner = '', ...rest] = nodeId.split(':');
     const group = rest.join(':');
     const members = portGroupMembers(state, owner, group);
-    if (members.length === 1) return device(members[0] as string, `port group ${group} on ${owner}`);
-    if (members.length === 0)
-      throw new ValidationError(`nodeId: port group ${group} on ${owner} has no ports to capture on`);
+    const label = `port group ${group} on ${owner}`;
+    if (members.length === 1) return device(members[0] as string, label);
+    if (members.length === 0) throw new ValidationError(`nodeId: ${label} has no ports to capture on`);
+    // One tcpdump sees one device: several ports are seen together only where a mirror copies them all.
+    const output = mirrorOutputFor(state, members);
+    if (output) return device(output, `${label} (mirror to ${output})`);
     throw new ValidationError(
-      `nodeId: ${needsMirror('a port group')}: ${group} on ${owner} has ${members.length} ports`,
+      `nodeId: ${label} has ${members.length} ports; capturing on all of them needs a mirror of those ports in both directions (spec section mirrors), then capture on the group again`,
     );
   }
 

@@ -1,7 +1,6 @@
 import type { Link, OvsBridge } from '../../../shared/model/host-state';
+import { isOvsDatapathDevice } from '../../../shared/model/datapath-devices';
 
-/** Datapath devices OVS creates for itself; they carry no user traffic of their own. */
-export const OVS_DATAPATH_DEVICES = new Set(['ovs-system', 'ovs-netdev']);
 
 /**
  * The kernel sees OVS bridges and internal ports as tap (userspace datapath) or openvswitch (kernel datapath)
@@ -22,7 +21,7 @@ export function reconcileOvsLinks(links: Link[], ovs: OvsBridge[]): Link[] {
   return links.map((l) => {
     if (bridgeNames.has(l.name)) return { ...l, kind: 'ovs-bridge' };
     if (internal.has(l.name)) return { ...l, kind: 'ovs-internal', master: l.master ?? internal.get(l.name) };
-    if (members.has(l.name) && (!l.master || OVS_DATAPATH_DEVICES.has(l.master))) return { ...l, master: members.get(l.name) };
+    if (members.has(l.name) && (!l.master || isOvsDatapathDevice(l.master))) return { ...l, master: members.get(l.name) };
     return l;
   });
 }

@@ -6,6 +6,9 @@
  */
 import type { HostState, Link } from '../../../shared/model/host-state';
 import { linkId } from '../../../shared/model/host-state';
+import { isOvsDatapathDevice } from '../../../shared/model/datapath-devices';
+import { bridgePortGroupName, ovsPortGroupName } from '../../../shared/model/port-groups';
+import { portGroupNodeId } from '../../../shared/model/capture';
 import { interfaceKey, portGroupKey, switchKey, type SeriesInfo, type StatsRates } from '../../../shared/model/stats';
 import { buildGraph, ovsBridgeNodeId } from '../../../shared/topology/build-graph';
 import { addRates, zeroRates } from './rates';
@@ -32,6 +35,7 @@ export function buildAttribution(
 
   const names = new Set<string>([...links.keys(), ...ifnames]);
   for (const name of [...names].sort()) {
+    if (isOvsDatapathDevice(name)) continue;
     const l = links.get(name);
     const speedBps = l && REAL_SPEED_KINDS.has(l.kind) ? speedOf(name) : undefined;
     const nodeId = nodeOf.get(linkId(ns, name));
@@ -115,39 +119,52 @@ function switches(state: HostState, links: Map<string, Link>): SeriesInfo[] {
   return out;
 }
 
+/**
+ * Port groups by the names in shared/model/port-groups.ts, keyed like the graph's port-group node ids
+ * (`pg:OWNER:NAME`), so a series can be captured on as it is.
+ */
 function portGroups(state: HostState, links: Map<string, Link>): SeriesInfo[] {
   const groups = new Map<string, SeriesInfo>();
-  const add = (sw: string, group: string, label: string, member: string) => {
-    const key = portGroupKey(sw, group);
+  const add = (owner: string, group: string, sw: string, member: string) => {
+    const key = portGroupKey(owner, group);
     let g = groups.get(key);
-    if (!g)
+    if (!g) {
+      const label = `${group} (${owner})`;
       groups.set(
         key,
-        (g = { key, kind: 'portgroup', label: `${label} (${sw})`, members: [], perspective: 'device', switch: sw }),
+        (g = {
+          key,
+          kind: 'portgroup',
+          label,
+          nodeId: portGroupNodeId(owner, group),
+          members: [],
+          perspective: 'device',
+          switch: sw,
+        }),
       );
+    }
     if (!g.members.includes(member)) g.members.push(member);
   };
   for (const b of state.ovsBridges) {
-    for (const p of b.ports)
-      if (p.tag !== undefined && links.has(p.name)) add(b.name, `vlan-${p.tag}`, `vlan ${p.tag}`, p.name);
-  }
-  for (const b of state.bridges) {
-    if (!b.vlanFiltering) continue;
     for (const p of b.ports) {
-      const pvid = p.vlans.find((v) => v.pvid)?.vid;
-      if (pvid !== undefined && links.has(p.name)) add(b.name, `vlan-${pvid}`, `vlan ${pvid}`, p.name);
+      const group = p.name === b.name ? undefined : ovsPortGroupName(p);
+      if (group && links.has(p.name)) add(b.name, group, b.name, p.name);
     }
   }
-  // libvirt port groups: the NIC's tap, on the switch its network provides.
+  for (const b of state.bridges) {
+    for (const p of b.ports) {
+      const group = bridgePortGroupName(b, p);
+      if (group && links.has(p.name)) add(b.name, group, b.name, p.name);
+    }
+  }
+  // libvirt port groups belong to their network: the NIC's tap, on the switch the network provides.
   const bridgeOfNet = new Map(state.networks.map((n) => [n.name, n.bridge ?? n.name]));
   for (const d of state.domains) {
     for (const nic of d.nics) {
       if (!nic.portGroup || !nic.target || !links.has(nic.target)) continue;
-      const sw =
-        (nic.type === 'network' && nic.source ? bridgeOfNet.get(nic.source) : nic.source) ??
-        links.get(nic.target)?.master ??
-        'unknown';
-      add(sw, nic.portGroup, nic.portGroup, nic.target);
+      const net = nic.type === 'network' ? nic.source : undefined;
+      const sw = (net ? bridgeOfNet.get(net) : nic.source) ?? links.get(nic.target)?.master ?? 'unknown';
+      add(net ?? sw, nic.portGroup, sw, nic.target);
     }
   }
   for (const g of groups.values()) g.members.sort();

@@ -4,6 +4,7 @@
  * switch (or to this one in another role) are listed but disabled, with where they are used.
  */
 import type { HostState, Link } from '../../../shared/model/host-state';
+import { isOvsDatapathDevice } from '../../../shared/model/datapath-devices';
 import type { SwitchDoc } from '../changes/spec-doc';
 
 export interface NicChoice {
@@ -18,7 +19,6 @@ export interface NicChoice {
 }
 
 const HIDDEN_KINDS = new Set<Link['kind']>(['loopback', 'bridge', 'ovs-bridge']);
-const DATAPATH_DEVICES = new Set(['ovs-system', 'ovs-netdev']);
 
 /** Interfaces taken by the spec, by name, with a phrase saying where. */
 function usage(switches: readonly SwitchDoc[]): Map<string, { sw: number; text: string }> {
@@ -48,7 +48,7 @@ export function nicChoices(
   let hidden = 0;
   const choices: NicChoice[] = [];
   for (const l of state?.links ?? []) {
-    if (HIDDEN_KINDS.has(l.kind) || DATAPATH_DEVICES.has(l.name) || switchNames.has(l.name)) continue;
+    if (HIDDEN_KINDS.has(l.kind) || isOvsDatapathDevice(l.name) || switchNames.has(l.name)) continue;
     const elsewhere =
       (l.master && l.master !== sw.name) || (ovsPortOf.has(l.name) && ovsPortOf.get(l.name) !== sw.name);
     // Members of a switch in this spec may move between its switches; others' are not ours to take.

@@ -123,7 +123,7 @@ describe('resolveNode', () => {
     expect(resolveNode(state, portGroupNodeId('ovs0', 'vlan10'))).toMatchObject({ interface: 'p1' });
     expect(resolveNode(state, portGroupNodeId('default', 'web'))).toMatchObject({ interface: 'vnet0' });
     expect(() => resolveNode(state, portGroupNodeId('ovs0', 'vlan20'))).toThrow(
-      'capture on a port group needs a mirror (coming with the mirrors section)',
+      'port group vlan20 on ovs0 has 2 ports; capturing on all of them needs a mirror of those ports in both directions',
     );
     expect(() => resolveNode(state, portGroupNodeId('ovs0', 'vlan30'))).toThrow(/has no ports/);
     expect(() => resolveNode(state, portGroupNodeId('nosuch', 'x'))).toThrow(/no switch or network named nosuch/);

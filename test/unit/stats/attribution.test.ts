@@ -64,7 +64,10 @@ describe('buildAttribution', () => {
   it('has one valid interface series per link and per name only the counters know, keyed if:<name>', () => {
     for (const s of a.series) expect(seriesInfoSchema.safeParse(s).success).toBe(true);
     const ifs = a.series.filter((s) => s.kind === 'interface').map((s) => s.label);
-    expect(ifs).toEqual([...state.links.map((l) => l.name), 'extra0'].sort());
+    // OVS's own datapath device (ovs-netdev here) is left out, as on the graph.
+    expect(ifs).toEqual([...state.links.map((l) => l.name).filter((n) => n !== 'ovs-netdev'), 'extra0'].sort());
+    expect(buildAttribution(state, ['ovs-netdev', 'ovs-system']).byKey.has('if:ovs-netdev')).toBe(false);
+    expect(buildAttribution(state, ['ovs-system']).byKey.has('if:ovs-system')).toBe(false);
     expect(get('if:extra0')).toEqual({
       key: 'if:extra0',
       kind: 'interface',
@@ -93,15 +96,17 @@ describe('buildAttribution', () => {
     });
   });
 
-  it('groups OVS ports by tag as "vlan <tag>" and libvirt NICs by their port group, on the switch they use', () => {
-    expect(get('pg:ovsbr0:vlan-10')).toMatchObject({
+  it('names port groups as export and capture do (vlan10, trunk-10-20; libvirt ones under their network)', () => {
+    expect(get('pg:ovsbr0:vlan10')).toMatchObject({
       kind: 'portgroup',
-      label: 'vlan 10 (ovsbr0)',
+      label: 'vlan10 (ovsbr0)',
+      nodeId: 'pg:ovsbr0:vlan10',
       members: ['vm4-eth0'],
       switch: 'ovsbr0',
     });
-    expect(get('pg:ovsbr0:vlan-20').members).toEqual(['vm5-eth0', 'vnet1']);
-    expect(get('pg:br0:web')).toMatchObject({ label: 'web (br0)', members: ['vnet0'], switch: 'br0' });
+    expect(get('pg:ovsbr0:vlan20').members).toEqual(['vm5-eth0', 'vnet1']);
+    expect(get('pg:ovsbr0:trunk-10-20').members).toEqual(['enp4s0-trunk']);
+    expect(get('pg:nntest-net:web')).toMatchObject({ label: 'web (nntest-net)', members: ['vnet0'], switch: 'br0' });
   });
 
   it('gives each VM NIC its tap and each VM all its taps, from the guest side', () => {
@@ -123,7 +128,7 @@ describe('buildAttribution', () => {
         .get('vnet1')
         ?.map((s) => s.key)
         .sort(),
-    ).toEqual(['pg:ovsbr0:vlan-20', 'switch:ovsbr0', 'vm:nntest-vm', 'vnic:nntest-vm:52:54:00:aa:bb:02']);
+    ).toEqual(['pg:ovsbr0:vlan20', 'switch:ovsbr0', 'vm:nntest-vm', 'vnic:nntest-vm:52:54:00:aa:bb:02']);
   });
 
   it('adds members up, swapping directions for the guest side, and has nothing when no member was sampled', () => {
@@ -140,7 +145,7 @@ describe('buildAttribution', () => {
       rxErrors: 0,
     });
     expect(aggregate(get('switch:ovsbr0'), rates)).toMatchObject({ rxBps: 2010, txBps: 7020 });
-    expect(aggregate(get('pg:ovsbr0:vlan-10'), new Map())).toBeUndefined();
+    expect(aggregate(get('pg:ovsbr0:vlan10'), new Map())).toBeUndefined();
   });
 
   it('asks for a speed only for devices whose speed is real (physical, bond), not veth or tap', () => {
