@@ -212,6 +212,22 @@ describe.skipIf(skip)('standalone DHCP (dnsmasq) through novanet apply', () => {
     expect(await dhcpLease(c2)).toBe('10.66.0.42');
   });
 
+  it('a change not confirmed in time rolls back: dnsmasq runs again from the previous config', async () => {
+    const r = cli.run([
+      'apply',
+      '-f',
+      specFile('v3', spec(['10.66.0.180', '10.66.0.190'])),
+      '--netns',
+      srv,
+      '--confirm-timeout',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(readFileSync(files().conf, 'utf8')).toMatch(/^dhcp-range=10\.66\.0\.160,10\.66\.0\.170,1h$/m);
+    expect(alive(pidNow())).toBe(true);
+    expect(await replanSteps({ netns: srv }, parseSpec(spec(['10.66.0.160', '10.66.0.170'])).spec!)).toEqual([]);
+  });
+
   it('removing the section and the switch stops dnsmasq and leaves nothing', async () => {
     const pid = pidNow();
     const r = cli.run(['apply', '-f', specFile('gone', spec(null)), '--netns', srv, '--yes']);

@@ -189,6 +189,22 @@ describe.skipIf(skip)('NAT and port forwards (nftables) through novanet apply', 
     expect(await foreign()).toBe(foreignBefore);
   });
 
+  it('a change not confirmed in time rolls back to the previous table', async () => {
+    const rules = await inNs(rtr, ['nft', 'list', 'table', 'inet', 'novanet']);
+    const r = cli.run([
+      'apply',
+      '-f',
+      specFile('v3', spec(nat({ sources: ['10.68.0.0/25'], portForwards: [] }))),
+      '--netns',
+      rtr,
+      '--confirm-timeout',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(await inNs(rtr, ['nft', 'list', 'table', 'inet', 'novanet'])).toBe(rules);
+    expect(await tcpAsk(up, '198.51.100.1', 8081)).toBe('inner 198.51.100.2');
+  });
+
   it('removing the section leaves no table inet novanet, forwarding as it was, the foreign table untouched', async () => {
     const r = cli.run(['apply', '-f', specFile('gone', spec(null)), '--netns', rtr, '--yes']);
     expect(r.code, r.stderr).toBe(0);
@@ -200,5 +216,13 @@ describe.skipIf(skip)('NAT and port forwards (nftables) through novanet apply', 
     expect(existsSync(scopeDir(rtr))).toBe(false);
     expect(await tcpAsk(lan, '198.51.100.2', 9000)).toBe('');
     expect(await replanSteps({ netns: rtr }, parseSpec(spec(null)).spec!)).toEqual([]);
+  });
+
+  it('a first NAT not confirmed in time rolls back to no table and forwarding off', async () => {
+    const r = cli.run(['apply', '-f', specFile('v4', spec(nat())), '--netns', rtr, '--confirm-timeout', '1']);
+    expect(r.code, r.stderr).toBe(4);
+    expect(await tables()).toEqual([FOREIGN]);
+    expect(await forwarding()).toBe('0');
+    expect(existsSync(scopeDir(rtr))).toBe(false);
   });
 });
