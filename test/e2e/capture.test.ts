@@ -121,6 +121,26 @@ describe.skipIf(skip)('capture view', () => {
     await expect(cap.captureRow(id).textContent()).resolves.toContain('vm2-eth0');
   });
 
+  it('offers "Capture here…" on an idle edge too (no traffic drawn on it), for the device that carries it', async () => {
+    const topo = new TopologyPage(page);
+    await page.getByTestId('nav-topology').click();
+    const id = `member:link:${LAB}:vm2-eth0->link:${LAB}:br0`;
+    await topo.edge(id).waitFor({ state: 'attached' });
+    expect(await topo.edge(id).getAttribute('class')).not.toMatch(/\btraffic\b/);
+    await topo.rightClickEdge(id);
+    const menu = page.getByTestId('node-menu');
+    await menu.waitFor();
+    await expect(menu.getAttribute('aria-label')).resolves.toMatch(/^Link through .*vm2-eth0/);
+    await page.getByTestId('node-menu-capture').click();
+    await page.getByTestId('capture-view').waitFor();
+    expect(await cap.source()).toBe(`node:link:${LAB}:vm2-eth0`);
+    // A right-click on empty canvas offers nothing.
+    await page.getByTestId('nav-topology').click();
+    await page.locator('.react-flow__pane').click({ button: 'right', position: { x: 5, y: 5 } });
+    await expect(page.getByTestId('node-menu').count()).resolves.toBe(0);
+    await cap.open();
+  });
+
   it('deletes a capture after asking', async () => {
     const ids = await cap.captureRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
     expect(ids.length).toBeGreaterThanOrEqual(3);

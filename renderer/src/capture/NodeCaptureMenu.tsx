@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObje
 import { Radar } from 'lucide-react';
 import { nodeKindLabels, type TopologyGraph } from '../../../shared/topology/graph';
 import { useOptionalCapture } from './capture-context';
+import { edgeAtPoint } from './edge-at-point';
 import '../styles/capture.css';
 
 interface MenuState {
@@ -42,7 +43,11 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
       const t = e.target instanceof Element ? e.target : null;
       const nodeEl = t?.closest('.react-flow__node');
       const edgeEl = nodeEl ? null : t?.closest('.react-flow__edge');
-      const id = (nodeEl ?? edgeEl)?.getAttribute('data-id');
+      // An idle edge takes no pointer events: a right-click on it reaches the pane beneath.
+      const idleEdge =
+        nodeEl || edgeEl || !t?.closest('.react-flow__pane') ? undefined : edgeAtPoint(el, e.clientX, e.clientY);
+      const id = (nodeEl ?? edgeEl)?.getAttribute('data-id') ?? idleEdge;
+      const onEdge = !nodeEl && id !== undefined;
       const nodeId = id && (nodeEl ? id : edgeNodeRef.current(id));
       if (!nodeId) return;
       const g = graphRef.current;
@@ -51,7 +56,7 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
       e.preventDefault();
       let { clientX: x, clientY: y } = e;
       // The menu key reports no pointer position: open below the focused node.
-      if (x === 0 && y === 0) {
+      if (x === 0 && y === 0 && (nodeEl ?? edgeEl)) {
         const r = (nodeEl ?? edgeEl)!.getBoundingClientRect();
         x = r.left + 12;
         y = r.bottom + 4;
@@ -62,7 +67,7 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
         x,
         y,
         nodeId,
-        title: `${edgeEl ? 'Link through ' : ''}${kind} ${n.label}${n.netns ? ` (${n.netns})` : ''}`,
+        title: `${onEdge ? 'Link through ' : ''}${kind} ${n.label}${n.netns ? ` (${n.netns})` : ''}`,
       });
     };
     el.addEventListener('contextmenu', onMenu);
