@@ -10,6 +10,7 @@ import type { SwitchSpec } from '../spec/schema';
 import { macSchema, objectNameSchema } from '../spec/vm-network-fields';
 import { nicModels, type VmNicSpec } from '../spec/vm-networks';
 import { checked } from './config-guard';
+import { uuidSchema } from './libvirt-xml';
 import {
   buildVlanXml,
   parseVlanXml,
@@ -39,6 +40,11 @@ export interface InterfaceXmlModel {
   model: (typeof nicModels)[number];
   source: InterfaceSource;
   virtualPort?: 'openvswitch';
+  /**
+   * The OVS port's interface id libvirt chose. Never compared or parsed back: update-device passes the current one,
+   * since libvirt refuses a live change that would re-plug the port under a new id.
+   */
+  interfaceId?: string;
   /** Only with virtualPort openvswitch: libvirt cannot tag on a Linux bridge. */
   vlan?: VlanXml;
 }
@@ -53,9 +59,14 @@ export const interfaceSchema = z
       z.object({ bridge: ifNameSchema }).strict(),
     ]),
     virtualPort: z.literal('openvswitch').optional(),
+    interfaceId: uuidSchema.optional(),
     vlan: vlanSchema.optional(),
   })
   .strict()
+  .refine((m) => !m.interfaceId || m.virtualPort === 'openvswitch', {
+    message: 'an interface id belongs to an Open vSwitch port',
+    path: ['interfaceId'],
+  })
   .refine((m) => !m.vlan || (m.virtualPort === 'openvswitch' && 'bridge' in m.source), {
     message: 'a <vlan> on an interface needs an Open vSwitch bridge source (libvirt 9 cannot tag on Linux bridges)',
     path: ['vlan'],
@@ -89,7 +100,10 @@ export function buildInterfaceXml(input: InterfaceXmlModel): string {
     'network' in m.source
       ? compact({ '@network': m.source.network, '@portgroup': m.source.portGroup })
       : { '@bridge': m.source.bridge };
-  if (m.virtualPort) i.virtualport = { '@type': m.virtualPort };
+  if (m.virtualPort)
+    i.virtualport = m.interfaceId
+      ? { '@type': m.virtualPort, parameters: { '@interfaceid': m.interfaceId } }
+      : { '@type': m.virtualPort };
   const vlan = m.vlan && buildVlanXml(m.vlan);
   if (vlan) i.vlan = vlan;
   i.model = { '@type': m.model };
@@ -127,6 +141,17 @@ export function parseDomainInterfaces(xml: string): InterfaceXmlModel[] {
   return arr(devices.interface)
     .filter((i) => ['network', 'bridge'].includes(attr(i, 'type') ?? ''))
     .map(interfaceFrom);
+}
+
+/** MAC -> the interface id of each Open vSwitch port in a domain's XML. */
+export function ovsInterfaceIds(xml: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of arr(obj(obj(parseXml(xml).domain).devices).interface)) {
+    const id = attr(obj(i.virtualport).parameters, 'interfaceid');
+    const mac = attr(i.mac, 'address')?.toLowerCase();
+    if (id && mac && attr(i.virtualport, 'type') === 'openvswitch') out.set(mac, id);
+  }
+  return out;
 }
 
 /**

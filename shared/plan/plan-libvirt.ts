@@ -11,6 +11,7 @@ import type { Operation } from './operations';
 import { networkXmlModel, parseNetworkXml, uuidSchema, type NetworkXmlModel } from './libvirt-xml';
 import {
   interfaceXmlModel,
+  ovsInterfaceIds,
   parseDomainInterfaces,
   parseNicMetadata,
   type InterfaceXmlModel,
@@ -222,21 +223,25 @@ interface DomainView {
   ifaces: InterfaceXmlModel[];
   /** MACs NovaNet attached for this spec. */
   mine: NicVlanRecord[];
+  /** The OVS interface id of each OVS NIC, which an update must keep. */
+  interfaceIds: Map<string, string>;
 }
 
 function domainView(d: Domain, owner: string): DomainView {
   let ifaces: InterfaceXmlModel[] = [];
   let mine: NicVlanRecord[] = [];
+  let interfaceIds = new Map<string, string>();
   if (d.xml) {
     try {
       ifaces = parseDomainInterfaces(d.xml);
+      interfaceIds = ovsInterfaceIds(d.xml);
       const meta = parseNicMetadata(d.xml);
       if (meta?.owner === owner) mine = meta.nics;
     } catch {
       /* unreadable: treated as owning nothing */
     }
   }
-  return { d, live: running(d), ifaces, mine };
+  return { d, live: running(d), ifaces, mine, interfaceIds };
 }
 
 function planVms(out: StepList, spec: NetworkSpec, state: HostState): void {
@@ -310,12 +315,14 @@ function planVms(out: StepList, spec: NetworkSpec, state: HostState): void {
       if (!mineMacs.has(nic.mac)) continue; // a NIC NovaNet did not attach: validation warns, nothing changes
       const have = v.ifaces.find((i) => i.mac === nic.mac);
       if (have && ifaceKey(have) !== ifaceKey(want)) {
+        const id = v.interfaceIds.get(nic.mac);
+        const keep = id && want.virtualPort && have.virtualPort ? { interfaceId: id } : {};
         out.add(
           P.nics,
           obj,
           `Move NIC ${nic.mac} of ${vm.name} to ${where}${nic.portGroup ? ` (${nic.portGroup})` : ''}`,
-          { op: 'virsh.dom.update', domain: vm.name, nic: want, live: v.live },
-          [{ op: 'virsh.dom.update', domain: vm.name, nic: have, live: v.live }],
+          { op: 'virsh.dom.update', domain: vm.name, nic: { ...want, ...keep }, live: v.live },
+          [{ op: 'virsh.dom.update', domain: vm.name, nic: { ...have, ...keep }, live: v.live }],
         );
         taps = true;
       }

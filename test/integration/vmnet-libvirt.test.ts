@@ -258,9 +258,19 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
   const pids: number[] = [];
   const vsctl = (...args: string[]) =>
     execFileSync('ovs-vsctl', [`--db=${DB}`, '--timeout=20', ...args], { encoding: 'utf8' }).trim();
-  const spec = (withVm: boolean) =>
+  const spec = (withVm: boolean, group = 'servers') =>
     specOf({
-      switches: [{ name: OVS, type: 'ovs', datapath: 'netdev', portGroups: [{ name: 'servers', vlan: 10 }] }],
+      switches: [
+        {
+          name: OVS,
+          type: 'ovs',
+          datapath: 'netdev',
+          portGroups: [
+            { name: 'servers', vlan: 10 },
+            { name: 'clients', vlan: 20 },
+          ],
+        },
+      ],
       networks: [{ name: NET, mode: 'nat', bridge: `${P}v`, ipv4: { address: '172.31.237.1/24' } }],
       vms: withVm
         ? [
@@ -268,7 +278,7 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
               name: DOM,
               nics: [
                 { mac: macNat, network: NET },
-                { mac: macOvs, switch: OVS, portGroup: 'servers' },
+                { mac: macOvs, switch: OVS, portGroup: group },
               ],
             },
           ]
@@ -354,6 +364,22 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
       steps: unknown[];
     };
     expect(steps.steps).toEqual([]);
+  });
+
+  it('moves the OVS NIC to another port group live (update-device): the tap keeps running in the new VLAN', () => {
+    const tap = tapOf(macOvs);
+    const file = specFile('moved', spec(true, 'clients'));
+    const steps = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as {
+      steps: { op: { op: string } }[];
+    };
+    expect(steps.steps.map((s) => s.op.op)).toEqual(['virsh.dom.update']);
+    const r = cli.run(['apply', '-f', file, ...target(), '--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(tapOf(macOvs)).toBe(tap);
+    expect(vsctl('get', 'port', tap!, 'tag')).toBe('20');
+    expect(virsh('dumpxml', '--inactive', DOM)).toMatch(/<tag id='20'\/>/);
+    const again = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as { steps: unknown[] };
+    expect(again.steps).toEqual([]);
   });
 
   it('detaches only the NICs NovaNet attached when the VM leaves the spec', () => {

@@ -282,6 +282,42 @@ describe('planner: VM NICs', () => {
     ]);
   });
 
+  it('moves an OVS NIC between port groups under the interface id libvirt gave its port (a live re-plug is refused)', () => {
+    const sw = {
+      name: 'ovs-lan',
+      type: 'ovs' as const,
+      portGroups: [
+        { name: 'a', vlan: 10 },
+        { name: 'b', vlan: 20 },
+      ],
+    };
+    const s0 = host();
+    const nic = {
+      mac: '52:54:00:aa:bb:cd',
+      model: 'virtio' as const,
+      source: { bridge: 'ovs-lan' },
+      virtualPort: 'openvswitch' as const,
+    };
+    s0.domains[0] = domainEntry(s0.domains[0]!, [{ ...nic, vlan: { vlan: 10 }, interfaceId: UUID }], {
+      owner: SPEC,
+      nics: [{ mac: nic.mac }],
+    });
+    const p = plan(
+      s0,
+      spec({ switches: [sw], vms: [{ name: 'web01', nics: [{ mac: nic.mac, switch: 'ovs-lan', portGroup: 'b' }] }] }),
+    );
+    const update = p.steps.find((s) => s.op.op === 'virsh.dom.update');
+    expect(update?.op).toEqual({
+      op: 'virsh.dom.update',
+      domain: 'web01',
+      nic: { ...nic, vlan: { vlan: 20 }, interfaceId: UUID },
+      live: true,
+    });
+    expect(update?.inverse).toEqual([
+      { op: 'virsh.dom.update', domain: 'web01', nic: { ...nic, vlan: { vlan: 10 }, interfaceId: UUID }, live: true },
+    ]);
+  });
+
   it('refuses a NIC that exists but NovaNet did not attach, and a VM another spec manages', () => {
     const s = vmSpec([{ mac: '52:54:00:00:00:99', network: 'lab-nat' }]);
     expect(validateSpec(s, host())).toContainEqual(
