@@ -1,8 +1,8 @@
 /**
  * NovaNet's DHCP servers, nftables table and IP forwarding, for the planner. Cheap and batched: the dnsmasq
  * instances and the notes are files in the helper's run directory (readable by the app), the table is one
- * `nft -j list table inet novanet` and forwarding one `ip -j netconf` (a namespace's sysctl is not visible in
- * /proc/sys from outside it); the three run in parallel with the rest of discovery.
+ * `nft -j list table inet novanet` and forwarding /proc/sys (one `sysctl` inside a namespace); the three run in
+ * parallel with the rest of discovery.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { DnsmasqInstance, HostVmnet } from '../../../shared/model/host-vmnet';
@@ -108,17 +108,12 @@ async function readNft(
 }
 
 async function readForwarding(run: Runner, netns: string | undefined): Promise<NonNullable<HostVmnet['forwarding']>> {
-  let enabled: boolean;
-  if (netns) {
-    const r = await run(['ip', '-n', netns, '-j', 'netconf', 'show'], { timeoutMs: TIMEOUT_MS });
-    const all = (JSON.parse(r.stdout || '[]') as { family?: string; interface?: string; forwarding?: boolean }[]).find(
-      (x) => x.family === 'inet' && x.interface === 'all',
-    );
-    if (!all) throw new Error('ip netconf reported no "all" entry for IPv4');
-    enabled = all.forwarding === true;
-  } else {
-    enabled = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim() === '1';
-  }
+  // A namespace's /proc/sys is visible only from inside it: one `sysctl` there (~10 ms; `ip -j netconf` lists
+  // every interface and took ~27 ms with 900 links).
+  const value = netns
+    ? (await run(inNetns(netns, ['sysctl', '-n', 'net.ipv4.ip_forward']), { timeoutMs: TIMEOUT_MS })).stdout
+    : await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
+  const enabled = value.trim() === '1';
   const note = (await readText(forwardNoteFile(netns)))?.trim();
   return { enabled, ...(note === '0' || note === '1' ? { restoreTo: note === '1' } : {}) };
 }
