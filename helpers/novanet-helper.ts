@@ -16,6 +16,7 @@ import { requestSchema, HELPER_EXIT, type ApplyRequest, type HelperEvent } from 
 import { JournalFile, lockTarget, openJournals } from './lib/journal';
 import { batchesOf, runOps, undo, type Emit } from './lib/execute';
 import { runTool, toolPath } from './lib/tools';
+import { probeDns } from './lib/probe-dns';
 import { capture } from './lib/capture';
 import { verbsFor } from './lib/verbs';
 import { qemuHook, startedAsHook } from './lib/qemu-hook';
@@ -41,9 +42,10 @@ async function recover(): Promise<number> {
   return journals.length;
 }
 
-async function probe(req: ApplyRequest, address: string): Promise<boolean> {
+async function probe(req: ApplyRequest, p: ApplyRequest['probes'][number]): Promise<boolean> {
+  if (p.kind === 'dns') return probeDns(req.plan.target, p.name);
   const ping = toolPath('ping');
-  const args = ['-c', '1', '-W', '1', '-n', '-q', address];
+  const args = ['-c', '1', '-W', '1', '-n', '-q', p.address];
   const r = req.plan.target.netns
     ? await runTool('ip', ['netns', 'exec', req.plan.target.netns, ping, ...args], undefined, 5000)
     : await runTool('ping', args, undefined, 5000);
@@ -68,7 +70,7 @@ async function applyLocked(req: ApplyRequest, lines: AsyncIterator<string>): Pro
   // Only probes that pass now can tell us the change broke something.
   const probes: ApplyRequest['probes'] = [];
   for (const p of req.probes) {
-    const ok = await probe(req, p.address);
+    const ok = await probe(req, p);
     emit({ type: 'probe', label: p.label, ok, phase: 'before' });
     if (ok) probes.push(p);
   }
@@ -118,7 +120,7 @@ async function applyLocked(req: ApplyRequest, lines: AsyncIterator<string>): Pro
   emit({ type: 'trial', seconds: req.trialSeconds, deadline: new Date(deadline).toISOString() });
   const verdict = await trial(lines, deadline, async () => {
     for (const p of probes) {
-      if (!(await probe(req, p.address))) {
+      if (!(await probe(req, p))) {
         emit({ type: 'probe', label: p.label, ok: false, phase: 'trial' });
         return `connectivity probe failed: ${p.label}`;
       }

@@ -13,6 +13,7 @@ import type { HelperEvent } from '../../shared/plan/helper-protocol';
 import { converse, run } from './runner';
 import { discover } from './discovery/index';
 import { audit, recordVersion, type ApplyResult, type Version } from './history';
+import { dnsProbes } from './probe-dns';
 
 /** Where packages install the helper; the polkit policy pins these paths, one action each. */
 export const INSTALLED_HELPER = '/usr/lib/novanet/novanet-helper';
@@ -68,7 +69,7 @@ async function gatewayProbes(target: Plan['target']): Promise<{ kind: 'ping'; ad
 export async function applyPlan(plan: Plan, document: NetworkSpec, opts: ApplyOptions): Promise<ApplyOutcome> {
   const events: HelperEvent[] = [];
   const trialSeconds = opts.trialSeconds ?? DEFAULT_TRIAL_SECONDS;
-  const probes = await gatewayProbes(plan.target);
+  const probes = [...(await gatewayProbes(plan.target)), ...(await dnsProbes(plan.target))];
   let failure: string | undefined;
   let decided: Promise<void> | undefined;
   const audits: Promise<void>[] = [];

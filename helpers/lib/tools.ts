@@ -10,6 +10,7 @@ const CANDIDATES: Record<string, string[]> = {
   tc: ['/usr/sbin/tc', '/sbin/tc', '/usr/bin/tc'],
   'ovs-vsctl': ['/usr/bin/ovs-vsctl', '/usr/sbin/ovs-vsctl'],
   ping: ['/usr/bin/ping', '/bin/ping'],
+  getent: ['/usr/bin/getent', '/bin/getent'],
   tcpdump: ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'],
   virsh: ['/usr/bin/virsh', '/usr/sbin/virsh'],
   dnsmasq: ['/usr/sbin/dnsmasq', '/sbin/dnsmasq'],

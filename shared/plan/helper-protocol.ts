@@ -6,14 +6,30 @@ import { z } from 'zod';
 import { planSchema } from './operations';
 import { ifNameSchema, netnsNameSchema } from '../model/target';
 
+/**
+ * A DNS lookup during the trial goes to the target's own resolver; the name is one argv element after `--`, and a
+ * hostname cannot start with '-' or carry anything but letters, digits, '-' and dots.
+ */
+export const dnsProbeNameSchema = z
+  .string()
+  .max(253)
+  .regex(/^(?!-)[A-Za-z0-9-]{1,63}(\.(?!-)[A-Za-z0-9-]{1,63})*\.?$/, 'must be a hostname like example.com');
+
+/** Connectivity checks of the trial, kept only if they pass before the change. */
+export const probeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ping'), address: z.string().regex(/^[0-9a-fA-F.:]+$/), label: z.string().max(80) }).strict(),
+  z.object({ kind: z.literal('dns'), name: dnsProbeNameSchema, label: z.string().max(80) }).strict(),
+]);
+export type Probe = z.infer<typeof probeSchema>;
+
 export const applyRequestSchema = z
   .object({
     verb: z.literal('apply'),
     plan: planSchema,
     /** Seconds the change stays on trial before it rolls back by itself; 0 commits at once. */
     trialSeconds: z.number().int().min(0).max(3600),
-    /** Addresses to ping during the trial, kept only if they answer before the change. */
-    probes: z.array(z.object({ kind: z.enum(['ping']), address: z.string().regex(/^[0-9a-fA-F.:]+$/), label: z.string().max(80) }).strict()).max(8).default([]),
+    /** Gateways to ping and names to look up during the trial, kept only if they pass before the change. */
+    probes: z.array(probeSchema).max(8).default([]),
   })
   .strict();
 export const recoverRequestSchema = z.object({ verb: z.literal('recover') }).strict();
