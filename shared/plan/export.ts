@@ -3,6 +3,7 @@ import type { HostState } from '../model/host-state';
 import type { NetworkSpecInput } from '../spec/schema';
 import { linkOwner, ovsBridgeOwner, ovsPortOwner } from './ownership';
 import { globalAddresses } from './observed';
+import { exportVmnet } from './export-vmnet';
 
 type SwitchIn = NonNullable<NetworkSpecInput['switches']>[number];
 type GroupIn = NonNullable<SwitchIn['portGroups']>[number];
@@ -98,6 +99,7 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
           return { name: m.name, switch: b.name, sources, direction: direction as 'both' | 'ingress' | 'egress', vlans: m.selectVlans, output: m.outputPort as string };
         }),
     ),
+    ...exportVmnet(state, name),
     vlans: owned.filter((l) => l.kind === 'vlan' && l.parent && l.vlanId).map((l) => ({ name: l.name, parent: l.parent as string, id: l.vlanId as number })),
     overlays: owned
       .filter((l) => (l.kind === 'vxlan' || l.kind === 'geneve') && l.vxlan)

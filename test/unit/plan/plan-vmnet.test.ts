@@ -9,6 +9,7 @@ import type { HostState } from '../../../shared/model/host-state';
 import type { NetworkSpec, NetworkSpecInput } from '../../../shared/spec/schema';
 import { parseSpec, validateSpec } from '../../../shared/spec/validate';
 import { plan } from '../../../shared/plan/planner';
+import { exportSpec } from '../../../shared/plan/export';
 import { operationSchema, toolOf, type Operation, type Plan } from '../../../shared/plan/operations';
 import { displayArgv } from '../../../shared/plan/render';
 import { dnsmasqFiles } from '../../../shared/plan/operations-vmnet';
@@ -266,5 +267,25 @@ describe('planNat', () => {
     const blind = host();
     blind.vmnet = { ...blind.vmnet!, nft: null, forwarding: null };
     expect(ops(plan(blind, spec({ nat: [lanNat()] }))).map((o) => o.op)).toEqual(['nft.table.load']);
+  });
+});
+
+describe('export', () => {
+  it("writes a spec's DHCP servers and NAT back as its sections; planning the export changes nothing", () => {
+    const s = spec({
+      dhcp: [lanDhcp()],
+      nat: [
+        lanNat(),
+        lanNat({ name: 'fwd-only', sources: [], portForwards: [{ protocol: 'udp', port: 53, to: '10.10.0.42:53' }] }),
+      ],
+    });
+    const after = applyAll(host(), ops(plan(host(), s)));
+    const exported = exportSpec(after, 'ws');
+    expect(exported.dhcp).toEqual(s.dhcp);
+    expect(exported.nat).toEqual(s.nat);
+    const again = parseSpec(exported);
+    expect(again.issues).toEqual([]);
+    expect(descriptions(plan(after, again.spec!))).toEqual([]);
+    expect(exportSpec(after, 'other')).toMatchObject({ dhcp: [], nat: [] });
   });
 });
