@@ -6,7 +6,7 @@
  * VLANs from NovaNet's metadata in that XML. No shell, no user strings as commands: `bridge` with an argv built
  * from validated names and numbers. It always exits 0, so it can never keep a VM from starting.
  */
-import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QEMU_HOOK_PATH } from '../../shared/plan/operations-libvirt';
@@ -29,12 +29,42 @@ export function hookText(nodePath: string, bundlePath: string): string {
   ].join('\n');
 }
 
-export function installQemuHook(): string {
+/** Where the running libvirt daemon (monolithic, or the modular QEMU one) writes its PID. */
+const DAEMON_PID_FILES = ['/run/libvirtd.pid', '/run/libvirt/virtqemud.pid'];
+
+/**
+ * libvirt looks for hook scripts when it starts and when it reloads (SIGHUP, what `systemctl reload` sends): a
+ * hook installed while it runs is ignored until then. Returns the PID signalled, if any.
+ */
+function reloadLibvirt(): number | undefined {
+  for (const f of DAEMON_PID_FILES) {
+    try {
+      const pid = Number(readFileSync(f, 'utf8').trim());
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (!Number.isInteger(pid) || pid <= 1 || !['libvirtd', 'virtqemud'].includes(comm)) continue;
+      process.kill(pid, 'SIGHUP');
+      return pid;
+    } catch {
+      /* not this daemon */
+    }
+  }
+  return undefined;
+}
+
+/** Writes the hook when it is missing or different; libvirt is told to look again only then. */
+export function installQemuHook(): { path: string; reloaded?: number } {
   const path = hookPath();
+  const text = hookText(process.execPath, realpathSync(process.argv[1] ?? ''));
+  let same = false;
+  try {
+    same = readFileSync(path, 'utf8') === text;
+  } catch {
+    /* not installed yet */
+  }
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  writeFileSync(path, hookText(process.execPath, realpathSync(process.argv[1] ?? '')), { mode: 0o755 });
+  writeFileSync(path, text, { mode: 0o755 });
   chmodSync(path, 0o755);
-  return path;
+  return { path, reloaded: same || path !== QEMU_HOOK_PATH ? undefined : reloadLibvirt() };
 }
 
 /** True when this process is the installed hook (the loader is argv[1]). */

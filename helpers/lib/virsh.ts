@@ -65,8 +65,9 @@ async function tapVlans(base: string[], domain: string, emit: Emit): Promise<str
 
 async function runOne(op: LibvirtOperation, base: string[], emit: Emit): Promise<string | undefined> {
   if (op.op === 'virsh.hook.install') {
-    const path = installQemuHook();
+    const { path, reloaded } = installQemuHook();
     emit({ type: 'command', argv: ['install', '-m', '0755', path], exitCode: 0 });
+    if (reloaded) emit({ type: 'command', argv: ['kill', '-HUP', String(reloaded)], exitCode: 0 });
     return undefined;
   }
   if (op.op === 'virsh.dom.tap-vlans') return tapVlans(base, op.domain, emit);
