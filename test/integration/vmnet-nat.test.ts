@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -18,7 +18,8 @@ import type { NetworkSpecInput } from '../../shared/spec/schema';
 import { scopeDir } from '../../shared/plan/operations-vmnet';
 import { parseSpec } from '../../shared/spec/validate';
 import { run } from '../../electron/services/runner';
-import { endPid, replanSteps, Sandbox } from '../support/apply-harness';
+import { applyRequest, endPid, planSpec, replanSteps, runHelper, Sandbox, snapshot } from '../support/apply-harness';
+import { HELPER_EXIT } from '../../shared/plan/helper-protocol';
 import { CliRunner } from '../support/cli-run';
 import { skipSuite } from '../support/requirements';
 
@@ -64,6 +65,18 @@ const forwarding = async () => (await inNs(rtr, ['sysctl', '-n', 'net.ipv4.ip_fo
 const tables = async () => (await inNs(rtr, ['nft', 'list', 'tables'])).trim().split('\n').sort();
 const FOREIGN = 'table ip nntbforeign';
 const foreign = () => inNs(rtr, ['nft', 'list', 'table', 'ip', 'nntbforeign']);
+
+/** Processes whose command line names this namespace's run directory (a dnsmasq the helper started). */
+const ourProcesses = () =>
+  readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(scopeDir(rtr));
+      } catch {
+        return false;
+      }
+    });
 
 /** A TCP server in `ns` that answers each connection with `tag` and the peer's address, then closes it. */
 async function tcpServer(ns: string, host: string, port: number, tag: string): Promise<void> {
@@ -225,4 +238,27 @@ describe.skipIf(skip)('NAT and port forwards (nftables) through novanet apply', 
     expect(await forwarding()).toBe('0');
     expect(existsSync(scopeDir(rtr))).toBe(false);
   });
+
+  it('a fault at every step k of a DHCP + NAT plan leaves the namespace exactly as before (table, forwarding, dnsmasq)', async () => {
+    const target = { netns: rtr };
+    const before = await snapshot(target);
+    const dhcp = [{ name: 'lan', interface: BR, ranges: [{ start: '10.68.0.100', end: '10.68.0.150' }] }];
+    const { plan } = await planSpec(target, { ...spec(nat()), dhcp });
+    expect(plan.steps.map((x) => x.op.op).slice(-3)).toEqual(['dhcp.start', 'nft.table.load', 'sysctl.forward']);
+    for (let k = 0; k < plan.steps.length; k++) {
+      const r = await runHelper(applyRequest(plan), { stateDir: sb!.stateDir, faultAt: k });
+      const tag = `fault at step ${k} (${plan.steps[k]!.description}): ${JSON.stringify(r.events.filter((e) => e.type !== 'step'))}`;
+      expect(r.code, tag).toBe(HELPER_EXIT.failedRolledBack);
+      expect(
+        r.events.find((e) => e.type === 'rolledback'),
+        tag,
+      ).toMatchObject({ clean: true });
+      expect(await snapshot(target), tag).toEqual(before);
+      expect(await tables(), tag).toEqual([FOREIGN]);
+      expect(await forwarding(), tag).toBe('0');
+      expect(existsSync(scopeDir(rtr)), tag).toBe(false);
+      expect(ourProcesses(), tag).toEqual([]);
+      expect(sb!.journals(), tag).toEqual([]);
+    }
+  }, 120_000);
 });
