@@ -224,6 +224,44 @@ describe.skipIf(skip)('libvirt networks of every mode through novanet apply', ()
     }
   });
 
+  it('a fault at any step k rolls the host back to exactly as before (networks, state, autostart, definitions)', async () => {
+    const libvirtState = () =>
+      ours()
+        .sort()
+        .map((n) => [
+          n,
+          virsh('net-info', n).replace(/^(UUID|Bridge):.*$/gm, ''),
+          virsh('net-dumpxml', '--inactive', n),
+        ]);
+    const before = libvirtState();
+    const faults = specOf({
+      metadata: { name: `${P}-faults` },
+      networks: [
+        {
+          name: `${P}-fa`,
+          mode: 'nat',
+          bridge: `${P}e`,
+          ipv4: {
+            address: '172.31.238.1/24',
+            dhcp: {
+              ranges: [{ start: '172.31.238.10', end: '172.31.238.20' }],
+              hosts: [{ ...web, ip: '172.31.238.5' }],
+            },
+          },
+        },
+        { name: `${P}-fb`, mode: 'isolated', bridge: `${P}g` },
+      ],
+    });
+    const { plan } = await planSpec({ libvirtUri: URI }, faults);
+    expect(plan.steps.length).toBe(6);
+    for (let k = 0; k < plan.steps.length; k++) {
+      const r = await runHelper(applyRequest(plan), { stateDir: cli.stateDir, faultAt: k });
+      expect(r.code, `fault at ${k}: ${JSON.stringify(r.events)}`).toBe(HELPER_EXIT.failedRolledBack);
+      expect(r.events).toContainEqual(expect.objectContaining({ type: 'rolledback', clean: true }));
+      expect(libvirtState(), `fault at ${k}`).toEqual(before);
+    }
+  });
+
   it('removes every network of the spec and leaves the foreign one alone', () => {
     const r = cli.run(['apply', '-f', specFile('empty', specOf({})), ...target, '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
