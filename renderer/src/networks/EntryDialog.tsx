@@ -46,6 +46,8 @@ export function EntryDialog<K extends SectionKey>({
     [doc, section, index, item, state],
   );
 
+  const fields = new Set(issues.map((i) => i.path)).size;
+
   useEffect(() => {
     // After the dialog's own showModal, which focuses its first button.
     const t = window.requestAnimationFrame(() =>
@@ -81,7 +83,7 @@ export function EntryDialog<K extends SectionKey>({
               role={tried ? 'alert' : undefined}
             >
               <CircleAlert size={14} aria-hidden />
-              {issues.length === 1 ? '1 field to fix' : `${issues.length} fields to fix`}
+              {fields === 1 ? '1 field to fix' : `${fields} fields to fix`}
             </span>
           )}
           <button type="button" className="button" onClick={onClose}>
