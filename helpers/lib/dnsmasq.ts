@@ -4,12 +4,12 @@
  * stops; a running instance is ended only by the PID in its own pid file, and only if that process is the dnsmasq
  * started from this config. The lease file stays readable by the app (0644) for the leases table.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildDnsmasqConf } from '../../shared/plan/dnsmasq-conf';
 import { dnsmasqFiles, VMNET_RUN_DIR, type VmnetOperation } from '../../shared/plan/operations-vmnet';
 import type { Emit } from './execute';
-import { complaint, pruneEmptyDirs, runInTarget } from './in-target';
+import { complaint, makeRunDir, pruneEmptyDirs, runInTarget } from './in-target';
 
 type Start = Extract<VmnetOperation, { op: 'dhcp.start' }>;
 type Stop = Extract<VmnetOperation, { op: 'dhcp.stop' }>;
@@ -51,7 +51,7 @@ async function stopRunning(files: ReturnType<typeof dnsmasqFiles>, emit: Emit): 
 export async function dhcpStart(op: Start, netns: string | undefined, emit: Emit): Promise<string | undefined> {
   const files = dnsmasqFiles(netns, op.owner, op.dhcp.name);
   const text = buildDnsmasqConf(op.dhcp, { leaseFile: files.leaseFile, pidFile: files.pidFile });
-  mkdirSync(dirname(files.conf), { recursive: true, mode: 0o755 });
+  makeRunDir(dirname(files.conf), VMNET_RUN_DIR);
   const candidate = `${files.conf}.new`;
   writeFileSync(candidate, text, { mode: 0o644 });
   const test = await runInTarget(netns, 'dnsmasq', ['--test', '-C', candidate], emit);

@@ -1,5 +1,5 @@
 /** Runs a helper tool inside the Target's namespace (`ip netns exec NS /abs/tool ...`), and reports the command. */
-import { rmdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Emit } from './execute';
 import { runTool, toolPath, type HelperTool, type Ran } from './tools';
@@ -38,4 +38,15 @@ export function pruneEmptyDirs(dir: string, top: string): void {
       return;
     }
   }
+}
+
+/**
+ * Creates a directory under the helper's run directory, readable by the app (0755), and lets the app pass through
+ * the parent /run/novanet (search permission only: other helpers' directories in it keep their own 0700).
+ */
+export function makeRunDir(dir: string, runDir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const parent = dirname(runDir);
+  const mode = statSync(parent).mode & 0o7777;
+  if ((mode & 0o011) !== 0o011) chmodSync(parent, mode | 0o011);
 }

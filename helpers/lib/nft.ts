@@ -3,12 +3,12 @@
  * checked with `nft -c -f -` and then loaded atomically with `nft -f -`. The script names no other table, so
  * libvirt's and firewalld's rules are never touched. Also IP forwarding, which NAT needs.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildNftScript, NFT_REMOVE_SCRIPT } from '../../shared/plan/nft-ruleset';
 import { forwardNoteFile, nftRecordFile, VMNET_RUN_DIR, type VmnetOperation } from '../../shared/plan/operations-vmnet';
 import type { Emit } from './execute';
-import { complaint, pruneEmptyDirs, runInTarget } from './in-target';
+import { complaint, makeRunDir, pruneEmptyDirs, runInTarget } from './in-target';
 
 type Load = Extract<VmnetOperation, { op: 'nft.table.load' }>;
 type Forward = Extract<VmnetOperation, { op: 'sysctl.forward' }>;
@@ -19,7 +19,7 @@ function note(path: string, value: string | null): void {
     rmSync(path, { force: true });
     return pruneEmptyDirs(dirname(path), VMNET_RUN_DIR);
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  makeRunDir(dirname(path), VMNET_RUN_DIR);
   writeFileSync(path, `${value}\n`, { mode: 0o644 });
 }
 

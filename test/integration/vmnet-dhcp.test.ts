@@ -9,7 +9,18 @@
  * Namespaces are `nntb-<pid>-*`; every dnsmasq is ended by the PID in its pid file in afterAll, also on failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -177,6 +188,40 @@ describe.skipIf(skip)('standalone DHCP (dnsmasq) through novanet apply', () => {
     expect(viaIpc).toEqual(out);
     const table = cli.run(['leases', '--netns', srv]);
     expect(table.stdout).toMatch(/lan\s+dnsmasq\s+nntbbrd\s+10\.66\.0\.42\s+02:00:00:00:00:42\s+c2\s+\S+\s+yes/);
+  });
+
+  it('an unprivileged user reads the same leases (lease files 0644 under a run directory it may pass through)', () => {
+    // The bundled CLI, copied where the user may read it; run as nobody, in no namespace (the leases are files).
+    const pub = mkdtempSync(join(tmpdir(), 'nntb-pub-'));
+    try {
+      chmodSync(pub, 0o755);
+      copyFileSync(join(cli.dir, 'novanet.mjs'), join(pub, 'novanet.mjs'));
+      chmodSync(join(pub, 'novanet.mjs'), 0o644);
+      const r = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          join(pub, 'novanet.mjs'),
+          'leases',
+          '--netns',
+          srv,
+          '--json',
+        ],
+        {
+          encoding: 'utf8',
+          env: { PATH: '/usr/bin:/bin', NOVANET_CONFIG_DIR: join(pub, 'config') },
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const out = vmnetLeasesResultSchema.parse(JSON.parse(r.stdout));
+      expect(out.errors).toEqual([]);
+      expect(out.leases.map((l) => l.mac).sort()).toEqual(['02:00:00:00:00:11', RESERVED_MAC]);
+    } finally {
+      rmSync(pub, { recursive: true, force: true });
+    }
   });
 
   it('bad input changes nothing: exit 2, the field named', () => {
