@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { DEFAULT_LIBVIRT_URI } from '../../shared/model/target';
 import type { Plan } from '../../shared/plan/operations';
 import { LIBVIRT_RUN_DIR, virshArgs, type LibvirtOperation } from '../../shared/plan/operations-libvirt';
-import { buildNetworkXml } from '../../shared/plan/libvirt-xml';
+import { buildNetworkXml, parseNetworkXml } from '../../shared/plan/libvirt-xml';
+import { ifNameSchema } from '../../shared/model/target';
 import { buildInterfaceXml } from '../../shared/plan/libvirt-interface-xml';
-import { tapVlanCommands } from '../../shared/plan/tap-vlans';
+import { networkTaps, tapVlanCommands } from '../../shared/plan/tap-vlans';
 import { runTool, type Ran } from './tools';
 import { installQemuHook } from './qemu-hook';
 import type { Emit } from './execute';
@@ -63,6 +64,31 @@ async function tapVlans(base: string[], domain: string, emit: Emit): Promise<str
   return undefined;
 }
 
+/** The taps of running domains whose NIC uses network `name`, put back on its bridge (all of them, then the first error). */
+async function reconnect(base: string[], name: string, emit: Emit): Promise<string | undefined> {
+  const net = await runTool('virsh', [...base, 'net-dumpxml', name]);
+  report(emit, { ...net, stdout: '' });
+  if (net.exitCode !== 0) return virshError(net.stderr);
+  const bridge = parseNetworkXml(net.stdout).bridge;
+  if (!bridge || !ifNameSchema.safeParse(bridge).success) return undefined;
+  const list = await runTool('virsh', [...base, 'list', '--name']);
+  if (list.exitCode !== 0) return virshError(list.stderr);
+  let error: string | undefined;
+  for (const dom of list.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    const dump = await runTool('virsh', [...base, 'dumpxml', dom]);
+    if (dump.exitCode !== 0) continue; // gone meanwhile
+    for (const tap of networkTaps(dump.stdout, name)) {
+      const r = await runTool('ip', ['link', 'set', 'dev', tap, 'master', bridge]);
+      report(emit, r);
+      if (r.exitCode !== 0) error ??= r.stderr.trim() || `could not put ${tap} on ${bridge}`;
+    }
+  }
+  return error;
+}
+
 async function runOne(op: LibvirtOperation, base: string[], emit: Emit): Promise<string | undefined> {
   if (op.op === 'virsh.hook.install') {
     const { path, reloaded } = installQemuHook();
@@ -71,6 +97,7 @@ async function runOne(op: LibvirtOperation, base: string[], emit: Emit): Promise
     return undefined;
   }
   if (op.op === 'virsh.dom.tap-vlans') return tapVlans(base, op.domain, emit);
+  if (op.op === 'virsh.net.reconnect') return reconnect(base, op.name, emit);
   const xml = xmlFor(op);
   const file = xml === undefined ? '' : join(runDir(), `${process.pid}-${++serial}.xml`);
   try {

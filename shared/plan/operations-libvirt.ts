@@ -59,6 +59,11 @@ export const libvirtOperations = [
     .strict(),
   /** Sets the Linux-bridge VLANs of a running domain's taps from its metadata (what the qemu hook does at start). */
   z.object({ op: z.literal('virsh.dom.tap-vlans'), domain: name }).strict(),
+  /**
+   * Puts the taps of running VMs back on a restarted network's bridge: libvirt 9 leaves them detached after
+   * net-destroy + net-start (it reconnects them only when the daemon itself restarts).
+   */
+  z.object({ op: z.literal('virsh.net.reconnect'), name }).strict(),
   /** Installs /etc/libvirt/hooks/qemu.d/novanet, which keeps those VLANs across VM restarts. */
   z.object({ op: z.literal('virsh.hook.install') }).strict(),
 ] as const;
@@ -128,6 +133,7 @@ export function virshArgs(op: LibvirtOperation, file: string): string[] | undefi
             ...flags(op.live),
           ];
     case 'virsh.dom.tap-vlans':
+    case 'virsh.net.reconnect':
     case 'virsh.hook.install':
       return undefined;
   }
@@ -138,7 +144,8 @@ export function libvirtDisplayArgv(op: LibvirtOperation, uri: string | undefined
   const what = 'network' in op ? op.network.name : 'domain' in op ? op.domain : 'name' in op ? op.name : 'hook';
   const args = virshArgs(op, `${LIBVIRT_RUN_DIR}/${what}.xml`);
   if (args) return ['virsh', '-c', uri ?? DEFAULT_LIBVIRT_URI, ...args];
-  return op.op === 'virsh.hook.install'
-    ? ['install', '-m', '0755', QEMU_HOOK_PATH]
-    : ['bridge', 'vlan', 'add', '…', `(taps of ${what})`];
+  if (op.op === 'virsh.hook.install') return ['install', '-m', '0755', QEMU_HOOK_PATH];
+  if (op.op === 'virsh.net.reconnect')
+    return ['ip', 'link', 'set', 'dev', '…', 'master', `(bridge of ${what}, per VM tap)`];
+  return ['bridge', 'vlan', 'add', '…', `(taps of ${what})`];
 }

@@ -68,6 +68,14 @@ function stableJson(v: unknown): string {
 
 const hostKey = (h: DhcpHostSpec) => JSON.stringify([h.mac, h.name ?? null, h.ip]);
 
+/** Running VMs with a NIC on `name` lose their link when it restarts; this puts them back (none: nothing to do). */
+function reconnect(state: HostState, name: string): Operation[] {
+  const used = state.domains.some(
+    (d) => running(d) && d.nics.some((nic) => nic.type === 'network' && nic.source === name),
+  );
+  return used ? [{ op: 'virsh.net.reconnect', name }] : [];
+}
+
 /** libvirt redefines a network only under the UUID it has; a restored one keeps it too. */
 const withUuid = (n: LibvirtNetwork) => (uuidSchema.safeParse(n.uuid).success ? { uuid: n.uuid } : {});
 
@@ -94,6 +102,7 @@ function planNetworks(out: StepList, spec: NetworkSpec, state: HostState): void 
     if (n.active)
       out.add(P.networksRemove, obj, `Stop network ${n.name}`, { op: 'virsh.net.destroy', name: n.name }, [
         { op: 'virsh.net.start', name: n.name },
+        ...reconnect(state, n.name),
       ]);
     // A definition NovaNet cannot read back cannot be restored: leave it (the spec's owner mark says it is ours).
     if (have)
@@ -143,12 +152,14 @@ function planNetworks(out: StepList, spec: NetworkSpec, state: HostState): void 
           obj,
           `Restart network ${net.name} (libvirt applies this change only on restart)`,
           { op: 'virsh.net.destroy', name: net.name },
-          [{ op: 'virsh.net.start', name: net.name }],
+          [{ op: 'virsh.net.start', name: net.name }, ...reconnect(state, net.name)],
         );
       }
       out.add(P.networks, obj, `Start network ${net.name}`, { op: 'virsh.net.start', name: net.name }, [
         { op: 'virsh.net.destroy', name: net.name },
       ]);
+      for (const op of n.active ? reconnect(state, net.name) : [])
+        out.add(P.networks, obj, `Put the running VMs on ${net.name} back on its bridge`, op, []);
     } else {
       planReservations(out, net.name, want, have, n.active);
       if (!n.active)

@@ -33,3 +33,11 @@ export function tapVlanCommands(domainXml: string): string[][] {
   }
   return out;
 }
+
+/** The tap devices of a running domain's NICs on libvirt network `network` (names the kernel would accept only). */
+export function networkTaps(domainXml: string, network: string): string[] {
+  return arr(obj(obj(parseXml(domainXml).domain).devices).interface)
+    .filter((i) => attr(i, 'type') === 'network' && attr(i.source, 'network') === network)
+    .map((i) => attr(i.target, 'dev') ?? '')
+    .filter((dev) => ifNameSchema.safeParse(dev).success);
+}

@@ -298,7 +298,7 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
   const pids: number[] = [];
   const vsctl = (...args: string[]) =>
     execFileSync('ovs-vsctl', [`--db=${DB}`, '--timeout=20', ...args], { encoding: 'utf8' }).trim();
-  const spec = (withVm: boolean, group = 'servers') =>
+  const spec = (withVm: boolean, group = 'servers', dhcp = false) =>
     specOf({
       switches: [
         {
@@ -311,7 +311,17 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
           ],
         },
       ],
-      networks: [{ name: NET, mode: 'nat', bridge: `${P}v`, ipv4: { address: '172.31.237.1/24' } }],
+      networks: [
+        {
+          name: NET,
+          mode: 'nat',
+          bridge: `${P}v`,
+          ipv4: {
+            address: '172.31.237.1/24',
+            ...(dhcp ? { dhcp: { ranges: [{ start: '172.31.237.100', end: '172.31.237.150' }] } } : {}),
+          },
+        },
+      ],
       vms: withVm
         ? [
             {
@@ -418,6 +428,28 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
     expect(tapOf(macOvs)).toBe(tap);
     expect(vsctl('get', 'port', tap!, 'tag')).toBe('20');
     expect(virsh('dumpxml', '--inactive', DOM)).toMatch(/<tag id='20'\/>/);
+    const again = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as { steps: unknown[] };
+    expect(again.steps).toEqual([]);
+  });
+
+  it('a network restarted for a change keeps the running VM on its bridge (libvirt 9 would leave the tap detached)', () => {
+    const natTap = tapOf(macNat);
+    const file = specFile('dhcp', spec(true, 'clients', true));
+    const steps = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as {
+      steps: { op: { op: string } }[];
+    };
+    expect(steps.steps.map((s) => s.op.op)).toEqual([
+      'virsh.net.define',
+      'virsh.net.destroy',
+      'virsh.net.start',
+      'virsh.net.reconnect',
+    ]);
+    const r = cli.run(['apply', '-f', file, ...target(), '--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const link = JSON.parse(execFileSync('ip', ['-j', 'link', 'show', natTap!], { encoding: 'utf8' })) as {
+      master?: string;
+    }[];
+    expect(link[0]?.master).toBe(`${P}v`);
     const again = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as { steps: unknown[] };
     expect(again.steps).toEqual([]);
   });

@@ -318,6 +318,26 @@ describe('planner: VM NICs', () => {
     ]);
   });
 
+  it('a restart of a network that running VMs use puts their taps back on its bridge, also when undone', () => {
+    const nics = [{ mac: '52:54:00:aa:bb:cc', network: 'lab-nat' }];
+    const s0 = applyAndReplan(host(), vmSpec(nics));
+    const p = plan(s0, spec({ networks: [natNet([], '192.168.150.120')], vms: [{ name: 'web01', nics }] }));
+    expect(p.steps.map((s) => [s.op.op, s.inverse.map((i) => i.op)])).toEqual([
+      ['virsh.net.define', ['virsh.net.define']],
+      ['virsh.net.destroy', ['virsh.net.start', 'virsh.net.reconnect']],
+      ['virsh.net.start', ['virsh.net.destroy']],
+      ['virsh.net.reconnect', []],
+    ]);
+    expect(p.steps[3]?.argv).toEqual(['ip', 'link', 'set', 'dev', '…', 'master', '(bridge of lab-nat, per VM tap)']);
+    // Nobody on it: a plain restart.
+    expect(
+      plan(
+        applyAndReplan(host(), spec({ networks: [natNet()] })),
+        spec({ networks: [natNet([], '192.168.150.120')] }),
+      ).steps.map((s) => s.op.op),
+    ).toEqual(['virsh.net.define', 'virsh.net.destroy', 'virsh.net.start']);
+  });
+
   it('refuses a NIC that exists but NovaNet did not attach, and a VM another spec manages', () => {
     const s = vmSpec([{ mac: '52:54:00:00:00:99', network: 'lab-nat' }]);
     expect(validateSpec(s, host())).toContainEqual(
