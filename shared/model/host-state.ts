@@ -220,6 +220,10 @@ export type TcFilter = z.infer<typeof tcFilterSchema>;
 export const tcStateSchema = z.object({ clsact: z.array(z.string()), filters: z.array(tcFilterSchema) });
 export type TcState = z.infer<typeof tcStateSchema>;
 
+/** An IPv4 default route: "bridge my NIC" moves it from the NIC to the bridge, and a rollback puts it back. */
+export const defaultRouteSchema = z.object({ gateway: z.string(), dev: z.string(), metric: z.number().int().optional() });
+export type DefaultRoute = z.infer<typeof defaultRouteSchema>;
+
 export const hostStateSchema = z.object({
   target: targetSchema,
   takenAt: z.string(),
@@ -234,6 +238,7 @@ export const hostStateSchema = z.object({
   /** NovaNet's dnsmasq instances, nftables table and IP forwarding; absent from snapshots that did not read them. */
   vmnet: hostVmnetSchema.optional(),
   tc: tcStateSchema.optional(),
+  defaultRoutes: z.array(defaultRouteSchema).optional(),
   sources: z.record(sourceNameSchema, sourceStatusSchema),
 });
 export type HostState = z.infer<typeof hostStateSchema>;

@@ -9,6 +9,7 @@ import { bondModes, cidrSchema, ipv4Schema, specNameSchema, vlanIdSchema } from 
 import { tcOperationSchemas } from './operations-tc';
 import { vmnetOperations, vmnetToolOf, vmnetTools } from './operations-vmnet';
 import { libvirtOperations, libvirtToolOf, libvirtTools } from './operations-libvirt';
+import { bridgeNicOperations } from './operations-bridge-nic';
 
 const name = ifNameSchema;
 const bridgeParams = {
@@ -100,6 +101,7 @@ export const operationSchema = z.discriminatedUnion('op', [
   ...tcOperationSchemas,
   ...vmnetOperations,
   ...libvirtOperations,
+  ...bridgeNicOperations,
 ]);
 export type Operation = z.infer<typeof operationSchema>;
 export type OpName = Operation['op'];

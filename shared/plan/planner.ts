@@ -15,6 +15,7 @@ import { planLibvirt } from './plan-libvirt';
 import { planDhcp } from './plan-dhcp';
 import { planNat } from './plan-nat';
 import { globalAddresses } from './observed';
+import { planBridgeNic } from './plan-bridge-nic';
 
 export interface PlanOptions {
   /** Datapath for `datapath: auto` OVS switches: 'system' when the kernel has it. */
@@ -253,6 +254,7 @@ function planLinuxSwitch(out: StepList, sw: SwitchSpec, spec: NetworkSpec, state
   for (const cidr of have) {
     if (!sw.addresses.includes(cidr)) out.add(PHASE.removeAddresses, obj, `Remove address ${cidr} from ${sw.name}`, { op: 'addr.del', dev: sw.name, cidr }, [{ op: 'addr.add', dev: sw.name, cidr }]);
   }
+  planBridgeNic(out, sw, state, links, l);
 }
 
 function planBond(out: StepList, b: BondSpec, state: HostState, links: Map<string, Link>, replaced: ReadonlySet<string>, ctx: MemberContext, alias: string): void {

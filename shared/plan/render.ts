@@ -8,6 +8,7 @@ import { toolOf, type Tool } from './operations';
 import { tcWords } from './operations-tc';
 import { isVmnetOp, vmnetDisplayArgv } from './operations-vmnet';
 import { isLibvirtOp, libvirtDisplayArgv } from './operations-libvirt';
+import { bridgeNicWords, isBridgeNicOp } from './operations-bridge-nic';
 
 const cs = (s: number) => String(s * 100);
 
@@ -27,6 +28,7 @@ function bridgeArgs(op: Extract<Operation, { op: 'link.add.bridge' | 'bridge.set
 /** Arguments after `ip`, `bridge` or `tc` (one batch line, split into words). */
 export function batchWords(op: Operation): string[] {
   if (op.op.startsWith('tc.')) return tcWords(op);
+  if (isBridgeNicOp(op)) return bridgeNicWords(op);
   switch (op.op) {
     case 'link.add.bridge':
       return ['link', 'add', op.name, ...(op.mtu ? ['mtu', String(op.mtu)] : []), 'type', 'bridge', ...bridgeArgs(op)];

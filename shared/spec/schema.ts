@@ -32,6 +32,13 @@ export const ipv4Schema = z
   .string()
   .regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/, 'must be an IPv4 address like 192.0.2.10');
 
+/** A unicast, non-zero MAC written as the kernel prints it (lowercase, colons). */
+export const bridgeMacSchema = z
+  .string()
+  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a MAC address like 52:54:00:12:34:56 (lowercase)')
+  .refine((m) => m !== '00:00:00:00:00:00', 'must not be all zeros')
+  .refine((m) => (parseInt(m.slice(0, 2), 16) & 1) === 0, 'is a multicast address; a bridge needs a unicast MAC');
+
 export const mtuSchema = z.number().int('must be a whole number').min(68, 'must be from 68 to 65535').max(65535, 'must be from 68 to 65535');
 
 export const stpSchema = z
@@ -87,6 +94,10 @@ export const switchSchema = z
     controller: controllerSchema.optional(),
     portGroups: z.array(portGroupSchema).default([]),
     ports: z.array(switchPortSchema).default([]),
+    /** Linux only ("bridge my NIC"): the bridge's MAC, e.g. its uplink's, so DHCP reservations still match. */
+    mac: bridgeMacSchema.optional(),
+    /** Linux only: the IPv4 default route goes through this switch via this gateway (moved from an uplink). */
+    gateway: ipv4Schema.optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { linkOwner, ovsBridgeOwner } from '../plan/ownership';
 import { networkSpecSchema, type NetworkSpec } from './schema';
 import { validateVmNetworks } from './vm-networks-validate';
 import { validateTcMirror } from './validate-tc-mirror';
+import { validateBridgeNic } from './validate-bridge-nic';
 
 export interface SpecIssue {
   path: string;
@@ -76,6 +77,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
       for (const k of ['datapath', 'failMode', 'controller'] as const) if (sw[k] !== undefined) add(`${at}.${k}`, 'applies to Open vSwitch only (type: ovs)');
       if (sw.vlanFiltering) need(`${at}.vlanFiltering`, 'bridgeVlanFiltering', 'vlanFiltering');
     }
+    validateBridgeNic(sw, at, state, add);
     const groups = new Set<string>();
     sw.portGroups.forEach((g, j) => {
       if (groups.has(g.name)) add(`${at}.portGroups[${j}].name`, `port group ${g.name} is defined twice`);

@@ -62,10 +62,12 @@ export function hostSubnets(spec: VmNetworkSpecView, state: HostState): NamedSub
   const out: NamedSubnet[] = [];
   const skip = managedLinks(spec, state);
   for (const n of state.networks) if (n.bridge) skip.add(n.bridge);
+  // An address a spec switch lists is that switch's ("bridge my NIC" moves it there from its uplink), not a clash.
+  const moving = new Set((spec.switches ?? []).flatMap((s) => s.addresses));
   for (const l of state.links) {
     if (l.kind === 'loopback' || skip.has(l.name)) continue;
     for (const a of l.addresses) {
-      if (a.family !== 'inet' || !IPV4_RE.test(a.address)) continue;
+      if (a.family !== 'inet' || !IPV4_RE.test(a.address) || moving.has(`${a.address}/${a.prefixLength}`)) continue;
       out.push({
         net: netOf(ipToInt(a.address), a.prefixLength),
         where: `${a.address}/${a.prefixLength} on ${l.name}`,

@@ -15,6 +15,7 @@ import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
 import { readTc } from './read-tc';
+import { readDefaultRoutes } from './read-routes';
 import { readVmnet } from './vmnet';
 
 export const TOOL_TIMEOUT_MS = 8_000;
@@ -102,6 +103,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
   links = reconcileOvsLinks(links, ovsBridges);
   const tc = await readTc(run, target, links, TOOL_TIMEOUT_MS);
+  const defaultRoutes = await readDefaultRoutes(run, target, TOOL_TIMEOUT_MS);
 
   const sources: Record<SourceName, SourceStatus> = {
     netns: nsRes.status,
@@ -121,6 +123,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
     networks: virtRes.value?.networks ?? [],
     domains: virtRes.value?.domains ?? [],
     ...(tc ? { tc } : {}),
+    ...(defaultRoutes ? { defaultRoutes } : {}),
     vmnet: await vmnet,
     sources,
   };

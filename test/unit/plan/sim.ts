@@ -10,6 +10,7 @@ import type { Operation, Plan } from '../../../shared/plan/operations';
 import { globalAddresses } from '../../../shared/plan/observed';
 import { canonicalTc, dropTcOf, mutateTc } from './sim-tc';
 import { mutateLibvirt } from './sim-libvirt';
+import { canonicalRoutes, dropUnreachableRoutes, mutateBridgeNic } from './sim-bridge-nic';
 
 export class SimError extends Error {}
 
@@ -154,6 +155,7 @@ export function applyOp(state: HostState, op: Operation): HostState {
 function mutate(s: HostState, op: Operation): void {
   if (mutateTc(s, op)) return;
   if (mutateLibvirt(s, op)) return;
+  if (mutateBridgeNic(s, op)) return;
   const what = op.op;
   switch (op.op) {
     case 'link.add.bridge': {
@@ -247,6 +249,7 @@ function mutate(s: HostState, op: Operation): void {
       const i = l.addresses.findIndex((a) => `${a.address}/${a.prefixLength}` === op.cidr);
       if (i < 0) throw new SimError(`${what}: RTNETLINK answers: Cannot assign requested address (${op.cidr})`);
       l.addresses.splice(i, 1);
+      dropUnreachableRoutes(s, op.dev);
       break;
     }
     case 'bridge.vlan.add':
@@ -406,5 +409,6 @@ export function canonicalState(s: HostState) {
       ports: by(b.ports).map((p) => ({ name: p.name, tag: p.tag ?? null, trunks: [...p.trunks].sort((x, y) => x - y), externalIds: p.externalIds, types: p.interfaces.map((i) => i.type) })),
     })),
     tc: canonicalTc(s),
+    routes: canonicalRoutes(s),
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * "Bridge my NIC" in the planner, run on the simulator: a NIC with an address, a MAC and the default route becomes
+ * the uplink of a new bridge that has them all; every step is one `ip` line in one batch, replanning is empty,
+ * the inverses restore the NIC exactly, and validation refuses a switch that would strand a default route.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSpec, validateSpec } from '../../../shared/spec/validate';
+import type { NetworkSpecInput } from '../../../shared/spec/schema';
+import { plan as makePlan } from '../../../shared/plan/planner';
+import { toolOf } from '../../../shared/plan/operations';
+import { applyPlan, canonicalState, hostState, undoSteps, veth } from './sim';
+
+const MAC = '52:54:00:12:34:56';
+const before = () => {
+  const s = hostState({
+    links: [
+      veth('eth0', {
+        adminUp: true,
+        mac: MAC,
+        addresses: [{ family: 'inet', address: '192.168.7.10', prefixLength: 24, scope: 'global' }],
+      }),
+    ],
+  });
+  s.defaultRoutes = [{ gateway: '192.168.7.1', dev: 'eth0', metric: 100 }];
+  return s;
+};
+
+function spec(sw: Record<string, unknown>) {
+  const input = {
+    apiVersion: 'novanet/v1',
+    kind: 'HostNetwork',
+    metadata: { name: 'ws' },
+    switches: [{ name: 'br0', ...sw }],
+  } as NetworkSpecInput;
+  const r = parseSpec(input);
+  if (!r.spec) throw new Error(JSON.stringify(r.issues));
+  return r.spec;
+}
+const bridged = () => spec({ uplinks: ['eth0'], addresses: ['192.168.7.10/24'], mac: MAC, gateway: '192.168.7.1' });
+
+describe('bridge my NIC', () => {
+  it('moves the address, MAC and default route to the bridge in one ip batch, route after address', () => {
+    const s = bridged();
+    expect(validateSpec(s, before())).toEqual([]);
+    const p = makePlan(before(), s);
+    expect(p.steps.map((x) => x.description)).toEqual([
+      'Create Linux bridge br0',
+      'Mark br0 as owned by ws',
+      'Bring br0 up',
+      `Give br0 the MAC address ${MAC}`,
+      'Add eth0 to br0',
+      'Remove the default route via 192.168.7.1 from eth0',
+      'Move address 192.168.7.10/24 from eth0 to br0',
+      'Add address 192.168.7.10/24 to br0',
+      'Route the default route via 192.168.7.1 through br0',
+    ]);
+    expect(new Set(p.steps.map((x) => toolOf(x.op)))).toEqual(new Set(['ip']));
+    expect(p.steps.at(-1)!.argv).toEqual([
+      'ip',
+      '-n',
+      'sim',
+      'route',
+      'add',
+      'default',
+      'via',
+      '192.168.7.1',
+      'dev',
+      'br0',
+      'metric',
+      '100',
+    ]);
+    expect(p.steps[3]!.argv).toEqual(['ip', '-n', 'sim', 'link', 'set', 'dev', 'br0', 'address', MAC]);
+
+    const after = applyPlan(before(), p);
+    const br = after.links.find((l) => l.name === 'br0')!;
+    expect(br.mac).toBe(MAC);
+    expect(canonicalState(after).links.find((l) => l.name === 'br0')!.addresses).toEqual(['192.168.7.10/24']);
+    expect(canonicalState(after).links.find((l) => l.name === 'eth0')).toMatchObject({ master: 'br0', addresses: [] });
+    expect(after.defaultRoutes).toEqual([{ gateway: '192.168.7.1', dev: 'br0', metric: 100 }]);
+    expect(makePlan(after, s).steps).toEqual([]);
+  });
+
+  it('rolls back exactly from every step: address first, then the NIC route', () => {
+    const p = makePlan(before(), bridged());
+    for (let k = 0; k <= p.steps.length; k++) {
+      const partial = applyPlan(before(), { ...p, steps: p.steps.slice(0, k) });
+      const undone = undoSteps(partial, p.steps.slice(0, k));
+      expect(canonicalState(undone), `undo after ${k} steps`).toEqual(canonicalState(before()));
+    }
+  });
+
+  it('refuses to strand a default route, a gateway outside the subnets, and the fields on OVS', () => {
+    const issues = (sw: Record<string, unknown>) => validateSpec(spec(sw), before());
+    expect(issues({ uplinks: ['eth0'], addresses: ['192.168.7.10/24'] })).toEqual([
+      {
+        path: 'switches[0].uplinks[0]',
+        message:
+          'eth0 carries the default route via 192.168.7.1, which stops working once eth0 is a port: set gateway: 192.168.7.1 (and its address) on br0 to move it there',
+      },
+    ]);
+    expect(issues({ uplinks: ['eth0'], addresses: ['10.1.0.1/24'], gateway: '192.168.7.1' })).toContainEqual({
+      path: 'switches[0].gateway',
+      message: "192.168.7.1 is in none of the switch's subnets: add the address that reaches it to addresses",
+    });
+    expect(issues({ type: 'ovs', mac: MAC })).toContainEqual({
+      path: 'switches[0].mac',
+      message: 'applies to Linux bridges only (type: linux)',
+    });
+    expect(
+      parseSpec({
+        apiVersion: 'novanet/v1',
+        kind: 'HostNetwork',
+        metadata: { name: 'ws' },
+        switches: [{ name: 'br0', mac: '01:00:5e:00:00:01' }],
+      }).issues,
+    ).toEqual([{ path: 'switches[0].mac', message: 'is a multicast address; a bridge needs a unicast MAC' }]);
+  });
+});
