@@ -15,6 +15,7 @@ import { SwitchesPage } from './pages/switches-page';
 import { ChangesPage } from './pages/changes-page';
 import { TopologyPage } from './pages/topology-page';
 import { skipSuite } from '../support/requirements';
+import { until } from './support/lab';
 
 const LAB = `nnsw${process.pid % 10000}`;
 const SWITCH = 'br-e2e';
@@ -208,6 +209,64 @@ describe.skipIf(skip)('switches view and changes panel', () => {
     await page.getByTestId('discard-edits').click();
     await changes.waitForCount(0);
     await switches.row('ovs-e2e').waitFor({ state: 'detached' });
+  });
+
+  it('adds a mirror to a Linux switch: a tc mirred plan, inline validation of its sources', async () => {
+    execFileSync('ip', ['-n', LAB, 'link', 'add', 'e2e-mon0', 'type', 'veth', 'peer', 'name', 'e2e-mon1']);
+    await switches.open();
+    await switches.row(SWITCH).click();
+    await page.getByTestId('add-port').click();
+    await page.locator('[data-testid="port-name-0"] option[value="e2e-mon0"]').waitFor({ state: 'attached' });
+    await page.getByTestId('port-name-0').selectOption('e2e-mon0');
+    // The switch's group has a VLAN (which a Linux bridge cannot do without VLAN filtering): this port stays untagged.
+    await page.getByTestId('port-group-of-0').selectOption({ label: 'No group (untagged)' });
+    await page.getByTestId('add-mirror').click();
+    const mirror = page.getByTestId('mirror-mirror');
+    await mirror.waitFor();
+    // The starting point: the first port mirrored both ways to the last one.
+    await expect(mirror.getByTestId(`mirror-source-${UPLINK}`).isChecked()).resolves.toBe(true);
+    await expect(mirror.getByTestId('mirror-output').inputValue()).resolves.toBe('e2e-mon0');
+    await expect(mirror.getByTestId('mirror-source-e2e-mon0').isDisabled()).resolves.toBe(true);
+    await expect(mirror.getByTestId('mirror-vlans').count()).resolves.toBe(0);
+    await changes.open();
+    const all = () => changes.panel().textContent();
+    await until(
+      'the tc steps',
+      async () => ((await all()) ?? '').includes(`tc -n ${LAB} qdisc add dev ${UPLINK} clsact`),
+      20_000,
+      async () => [await all(), await page.getByTestId('switches-view').textContent()],
+    );
+    expect(await all()).toMatch(
+      new RegExp(`tc -n ${LAB} filter add dev ${UPLINK} ingress pref 49152 .*mirred egress mirror dev e2e-mon0`),
+    );
+    expect(await all()).toMatch(new RegExp(`tc -n ${LAB} filter add dev ${UPLINK} egress pref 49152 `));
+    await mirror.getByTestId('mirror-direction').selectOption('ingress');
+    await until('one direction only', async () => !((await all()) ?? '').includes(`dev ${UPLINK} egress pref`));
+
+    await mirror.getByTestId(`mirror-source-${UPLINK}`).uncheck();
+    const error = switches.fieldError('mirrors[0].sources');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('a mirror needs sources or vlans');
+    await expect(page.getByTestId('spec-level-issues').count()).resolves.toBe(0);
+    await expect(changes.applyButton().isDisabled()).resolves.toBe(true);
+    await mirror.getByTestId(`mirror-source-${UPLINK}`).check();
+    await error.waitFor({ state: 'detached' });
+    await mirror.scrollIntoViewIfNeeded();
+    await screenshot(page, 'switches-mirror-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'switches-mirror-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Renaming the switch takes its mirror along (no dangling mirrors[0].switch).
+    await page.getByTestId('switch-name').fill('br-e2e2');
+    await page.getByTestId('yaml-toggle').click();
+    expect(await page.getByTestId('yaml-text').inputValue()).toMatch(
+      /mirrors:\s*\n\s*- name: mirror\n\s*switch: br-e2e2/,
+    );
+    await page.getByTestId('yaml-toggle').click();
+    await page.getByTestId('discard-edits').click();
+    await changes.waitForCount(0);
+    execFileSync('ip', ['-n', LAB, 'link', 'del', 'e2e-mon0']);
   });
 
   it('reverts from history to the state before the first version', async () => {

@@ -8,6 +8,7 @@ import { LinuxSettings } from './LinuxSettings';
 import { OvsSettings } from './OvsSettings';
 import { PortGroupsEditor } from './PortGroupsEditor';
 import { PortsEditor } from './PortsEditor';
+import { MirrorsEditor } from './MirrorsEditor';
 import { hostStateOf } from './SwitchList';
 import { unplacedIssues } from './spec-edit';
 
@@ -86,6 +87,7 @@ export function SwitchEditor({
         {isOvs ? <OvsSettings {...props} /> : <LinuxSettings {...props} />}
         <PortGroupsEditor {...props} />
         <PortsEditor {...props} index={index} switches={switches} state={state} />
+        <MirrorsEditor sw={sw} />
       </div>
     </section>
   );

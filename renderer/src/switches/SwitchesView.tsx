@@ -8,6 +8,7 @@ import { SwitchList } from './SwitchList';
 import { SwitchEditor } from './SwitchEditor';
 import { YamlEditor } from './YamlEditor';
 import { addSwitch, removeSwitch, switchesOf, updateSwitch } from './spec-edit';
+import { mirrorShown, renameMirrorSwitch } from './mirror-edit';
 import '../styles/switches.css';
 
 /** The Switches view: the spec's switches on the left, the selected one's editor on the right. */
@@ -27,7 +28,8 @@ export function SwitchesView() {
   const current = Math.min(selected, Math.max(0, switches.length - 1));
   const sw = switches[current];
   const state = snapshot.data?.state;
-  const specIssues = s.issues.filter((i) => !i.path.startsWith('switches['));
+  // A mirror of a switch in the list shows its issues in that switch's Mirrors section.
+  const specIssues = s.issues.filter((i) => !i.path.startsWith('switches[') && !mirrorShown(i.path, s.draft, switches));
   // Edits made while an apply runs would be lost when it commits (the applied document becomes the draft).
   const locked = !!s.run && s.run.phase !== 'finished';
 
@@ -90,7 +92,12 @@ export function SwitchesView() {
               switches={switches}
               state={state}
               focusName={focusName}
-              onChange={(fn) => s.setDraft((d) => updateSwitch(d, current, fn))}
+              onChange={(fn) =>
+                s.setDraft((d) => {
+                  const next = updateSwitch(d, current, fn);
+                  return renameMirrorSwitch(next, sw.name, switchesOf(next)[current]?.name ?? sw.name);
+                })
+              }
               onRemove={() => {
                 const next = Math.max(0, current - 1);
                 s.setDraft((d) => removeSwitch(d, current));
