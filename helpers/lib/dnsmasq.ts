@@ -41,11 +41,16 @@ async function endProcess(pid: number): Promise<void> {
   if (alive()) process.kill(pid, 'SIGKILL');
 }
 
-async function stopRunning(files: ReturnType<typeof dnsmasqFiles>, emit: Emit): Promise<void> {
+type Files = ReturnType<typeof dnsmasqFiles>;
+
+/** Ends the running instance; returns its config when one was running (to bring it back if need be). */
+async function stopRunning(files: Files, emit: Emit): Promise<string | undefined> {
   const pid = dnsmasqPid(files.pidFile, files.conf);
-  if (pid === undefined) return;
+  if (pid === undefined) return undefined;
+  const conf = readFileSync(files.conf, 'utf8');
   emit({ type: 'command', argv: ['kill', '-TERM', String(pid)], exitCode: 0 });
   await endProcess(pid);
+  return conf;
 }
 
 export async function dhcpStart(op: Start, netns: string | undefined, emit: Emit): Promise<string | undefined> {
@@ -59,13 +64,27 @@ export async function dhcpStart(op: Start, netns: string | undefined, emit: Emit
     rmSync(candidate, { force: true });
     return `dnsmasq refused the config for ${op.dhcp.name}: ${complaint(test)}`;
   }
-  await stopRunning(files, emit);
+  // A step that fails must change nothing: the server it replaced comes back with its old config.
+  const previous = await stopRunning(files, emit);
   renameSync(candidate, files.conf);
+  const started = await launch(files, netns, emit);
+  if (started === undefined) return undefined;
+  if (previous) {
+    writeFileSync(files.conf, previous, { mode: 0o644 });
+    await launch(files, netns, emit);
+  } else {
+    await dhcpStop({ op: 'dhcp.stop', owner: op.owner, name: op.dhcp.name }, netns, emit);
+  }
+  return `dnsmasq for ${op.dhcp.name} did not start: ${started}`;
+}
+
+/** Starts dnsmasq from its config; dnsmasq reports a failed start (a missing interface) before it detaches. */
+async function launch(files: Files, netns: string | undefined, emit: Emit): Promise<string | undefined> {
   // dnsmasq keeps the mode of an existing lease file; created here, it is readable by the app.
   writeFileSync(files.leaseFile, '', { flag: 'a', mode: 0o644 });
   chmodSync(files.leaseFile, 0o644);
   const r = await runInTarget(netns, 'dnsmasq', ['-C', files.conf], emit);
-  return r.exitCode === 0 ? undefined : `dnsmasq for ${op.dhcp.name} did not start: ${complaint(r)}`;
+  return r.exitCode === 0 ? undefined : complaint(r);
 }
 
 export async function dhcpStop(op: Stop, netns: string | undefined, emit: Emit): Promise<string | undefined> {

@@ -29,7 +29,9 @@ import { vmnetLeasesResultSchema, type Lease } from '../../shared/model/vmnet';
 import { dnsmasqFiles, scopeDir } from '../../shared/plan/operations-vmnet';
 import { createVmnetHandlers } from '../../electron/services/vmnet-leases';
 import { run } from '../../electron/services/runner';
-import { endPid, replanSteps, Sandbox } from '../support/apply-harness';
+import { applyRequest, endPid, replanSteps, runHelper, Sandbox } from '../support/apply-harness';
+import { HELPER_EXIT } from '../../shared/plan/helper-protocol';
+import type { Operation, Plan } from '../../shared/plan/operations';
 import { CliRunner } from '../support/cli-run';
 import { skipSuite } from '../support/requirements';
 import { parseSpec } from '../../shared/spec/validate';
@@ -254,6 +256,37 @@ describe.skipIf(skip)('standalone DHCP (dnsmasq) through novanet apply', () => {
     expect(alive(firstPid)).toBe(false);
     expect(alive(pid)).toBe(true);
     expect(inRange(await dhcpLease(c1), 160, 170)).toBe(true);
+    expect(await dhcpLease(c2)).toBe('10.66.0.42');
+  });
+
+  it('a restart that fails (dnsmasq cannot start) brings the previous server back: the failed step changes nothing', async () => {
+    const conf = readFileSync(files().conf, 'utf8');
+    const current = parseSpec(spec(['10.66.0.160', '10.66.0.170'])).spec!.dhcp[0]!;
+    // An interface that does not exist passes `dnsmasq --test` (syntax only) and fails the start itself.
+    const op: Operation = { op: 'dhcp.start', owner: SPEC, dhcp: { ...current, interface: 'nntbnope' } };
+    const plan: Plan = {
+      apiVersion: 'novanet/v1',
+      spec: SPEC,
+      target: { netns: srv },
+      warnings: [],
+      steps: [
+        {
+          index: 0,
+          op,
+          inverse: [{ op: 'dhcp.start', owner: SPEC, dhcp: current }],
+          description: 'bad restart',
+          object: 'dhcp lan',
+          argv: [],
+        },
+      ],
+    };
+    const r = await runHelper(applyRequest(plan), { stateDir: sb!.stateDir });
+    expect(r.code, JSON.stringify(r.events)).toBe(HELPER_EXIT.failedRolledBack);
+    expect(r.events.find((e) => e.type === 'step' && e.status === 'failed')).toMatchObject({
+      message: expect.stringMatching(/did not start: .*nntbnope/),
+    });
+    expect(readFileSync(files().conf, 'utf8')).toBe(conf);
+    expect(alive(pidNow())).toBe(true);
     expect(await dhcpLease(c2)).toBe('10.66.0.42');
   });
 
