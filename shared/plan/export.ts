@@ -4,6 +4,7 @@ import type { NetworkSpecInput } from '../spec/schema';
 import { linkOwner, ovsBridgeOwner, ovsPortOwner } from './ownership';
 import { globalAddresses } from './observed';
 import { exportVmnet } from './export-vmnet';
+import { exportLibvirt } from './export-libvirt';
 
 type SwitchIn = NonNullable<NetworkSpecInput['switches']>[number];
 type GroupIn = NonNullable<SwitchIn['portGroups']>[number];
@@ -100,6 +101,7 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
         }),
     ),
     ...exportVmnet(state, name),
+    ...exportLibvirt(state, name),
     vlans: owned.filter((l) => l.kind === 'vlan' && l.parent && l.vlanId).map((l) => ({ name: l.name, parent: l.parent as string, id: l.vlanId as number })),
     overlays: owned
       .filter((l) => (l.kind === 'vxlan' || l.kind === 'geneve') && l.vxlan)

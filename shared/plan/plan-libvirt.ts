@@ -221,9 +221,15 @@ const ifaceType = (m: InterfaceXmlModel) => ('network' in m.source ? 'network' :
 function nicRecords(vm: VmSpec, spec: NetworkSpec): NicVlanRecord[] {
   return vm.nics.map((nic) => {
     const sw = nic.switch ? spec.switches.find((s) => s.name === nic.switch) : undefined;
-    const g = sw?.type === 'linux' ? sw.portGroups.find((x) => x.name === nic.portGroup) : undefined;
+    const g = sw?.portGroups.find((x) => x.name === nic.portGroup);
     if (!g || !nic.switch || !nic.portGroup) return { mac: nic.mac };
-    return { mac: nic.mac, switch: nic.switch, portGroup: nic.portGroup, ...vlanOfGroup(g) };
+    // The group's name is kept for every switch (export reads it back); its VLANs only where NovaNet applies them.
+    return {
+      mac: nic.mac,
+      switch: nic.switch,
+      portGroup: nic.portGroup,
+      ...(sw?.type === 'linux' ? vlanOfGroup(g) : {}),
+    };
   });
 }
 

@@ -399,7 +399,10 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
     }[];
     expect(master[0]?.master).toBe(`${P}v`);
     const meta = parseNicMetadata(virsh('dumpxml', '--inactive', DOM));
-    expect(meta).toEqual({ owner: `${P}-spec`, nics: [{ mac: macNat }, { mac: macOvs }] });
+    expect(meta).toEqual({
+      owner: `${P}-spec`,
+      nics: [{ mac: macNat }, { mac: macOvs, switch: OVS, portGroup: 'servers' }],
+    });
     const steps = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as { steps: unknown[] };
     expect(steps.steps).toEqual([]);
   });
@@ -422,7 +425,7 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
     const steps = JSON.parse(cli.run(['plan', '-f', file, ...target(), '--json']).stdout) as {
       steps: { op: { op: string } }[];
     };
-    expect(steps.steps.map((s) => s.op.op)).toEqual(['virsh.dom.update']);
+    expect(steps.steps.map((s) => s.op.op)).toEqual(['virsh.dom.metadata', 'virsh.dom.update']);
     const r = cli.run(['apply', '-f', file, ...target(), '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(tapOf(macOvs)).toBe(tap);

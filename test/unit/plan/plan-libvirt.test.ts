@@ -11,6 +11,7 @@ import type { HostState } from '../../../shared/model/host-state';
 import type { NetworkSpec, NetworkSpecInput } from '../../../shared/spec/schema';
 import { parseSpec, validateSpec } from '../../../shared/spec/validate';
 import { plan } from '../../../shared/plan/planner';
+import { exportSpec } from '../../../shared/plan/export';
 import { planSchema, type Plan } from '../../../shared/plan/operations';
 import { virshArgs, type LibvirtOperation } from '../../../shared/plan/operations-libvirt';
 import { buildNetworkXml } from '../../../shared/plan/libvirt-xml';
@@ -373,6 +374,43 @@ describe('planner: VM NICs', () => {
     expect(after.domains.find((d) => d.name === 'web01')).toMatchObject({ nics: [{ mac: '52:54:00:00:00:99' }] });
     expect(after.domains.find((d) => d.name === 'web01')?.owner).toBeUndefined();
     expect(canonicalLibvirt(undoSteps(after, p.steps))).toEqual(canonicalLibvirt(s0));
+  });
+});
+
+describe('export: networks and VM NICs back as the spec', () => {
+  it('exports what the spec owns (networks by owner mark, NICs by metadata); planning the export is empty', () => {
+    // (A switch's port groups are exported from its ports, so a group only VM NICs use is not part of the export.)
+    const s = spec({
+      switches: [{ name: 'ovs-lan', type: 'ovs', portGroups: [{ name: 'servers', vlan: 10 }] }],
+      networks: [natNet([web]), { name: 'iso', mode: 'isolated', bridge: 'virbr-iso', autostart: false }],
+      vms: [
+        {
+          name: 'web01',
+          nics: [
+            { mac: '52:54:00:aa:bb:cc', network: 'lab-nat', model: 'e1000' },
+            { mac: '52:54:00:aa:bb:cd', switch: 'ovs-lan' },
+          ],
+        },
+      ],
+    });
+    const after = applyAndReplan(
+      applyAndReplan(host(), spec({ networks: [{ name: 'theirs', mode: 'isolated', bridge: 'virbr-th' }] }, 'other')),
+      s,
+    );
+    const exported = exportSpec(after, SPEC);
+    expect(exported.networks?.map((n) => n.name)).toEqual(['lab-nat', 'iso']);
+    expect(exported.vms).toEqual([
+      {
+        name: 'web01',
+        nics: [
+          { mac: '52:54:00:aa:bb:cc', network: 'lab-nat', model: 'e1000' },
+          { mac: '52:54:00:aa:bb:cd', switch: 'ovs-lan', model: 'virtio' },
+        ],
+      },
+    ]);
+    const again = parseSpec(exported);
+    expect(again.issues).toEqual([]);
+    expect(plan(after, again.spec!).steps.map((x) => x.description)).toEqual([]);
   });
 });
 
