@@ -19,7 +19,8 @@ export function batchesOf(steps: readonly Step[]): Batch[] {
   for (const s of steps) {
     const tool = toolOf(s.op);
     const last = out[out.length - 1];
-    if (last && last.tool === tool) last.steps.push(s);
+    // virsh changes one object per call: a batch per step lets the journal say exactly which calls ran.
+    if (last && last.tool === tool && tool !== 'virsh') last.steps.push(s);
     else out.push({ tool, steps: [s] });
   }
   return out;

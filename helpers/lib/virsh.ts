@@ -18,7 +18,8 @@ import type { Emit } from './execute';
 let serial = 0;
 
 /** Undoing, these mean the inverse has nothing left to do (the object is already as the inverse wants it). */
-const GONE = /not active|is already active|no (network|domain) with matching|not found|no matching|already exists/i;
+const GONE =
+  /not active|is already active|no (network|domain) with matching|not found|no matching|already exists|couldn't locate a matching|there is an existing dhcp host|no interface found/i;
 
 function runDir(): string {
   mkdirSync(LIBVIRT_RUN_DIR, { recursive: true, mode: 0o700 });
