@@ -107,7 +107,7 @@ export function vmnetDisplayArgv(op: VmnetOperation, netns: string | undefined):
     case 'dhcp.start':
       return [...exec, 'dnsmasq', '-C', dnsmasqFiles(netns, op.owner, op.dhcp.name).conf];
     case 'dhcp.stop':
-      return ['kill', `$(cat ${dnsmasqFiles(netns, op.owner, op.name).pidFile})`];
+      return ['kill', '-TERM', `<the PID in ${dnsmasqFiles(netns, op.owner, op.name).pidFile}>`];
     case 'nft.table.load':
       return [...exec, 'nft', '-f', '-'];
     case 'nft.table.delete':

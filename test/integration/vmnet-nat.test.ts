@@ -25,7 +25,8 @@ import { skipSuite } from '../support/requirements';
 
 const skip = skipSuite('NAT and port forwards through apply (integration)', {
   root: true,
-  tools: ['ip', 'nft', 'sysctl'],
+  tools: ['ip', 'nft', 'dnsmasq'],
+  files: [{ path: '/usr/sbin/sysctl', pkg: 'procps' }],
 });
 
 const SPEC = 'nntb-nat';

@@ -101,6 +101,11 @@ describe('vmnet operations', () => {
       '/run/novanet/vmnet/netns-sim/dnsmasq/ws/lan-dhcp.conf',
     ]);
     expect(displayArgv(load, {})).toEqual(['nft', '-f', '-']);
+    expect(displayArgv({ op: 'dhcp.stop', owner: 'ws', name: 'lan-dhcp' }, TARGET)).toEqual([
+      'kill',
+      '-TERM',
+      '<the PID in /run/novanet/vmnet/netns-sim/dnsmasq/ws/lan-dhcp.pid>',
+    ]);
     expect(displayArgv({ op: 'sysctl.forward', enabled: false, restoreTo: null }, TARGET)).toEqual([
       'ip',
       'netns',
