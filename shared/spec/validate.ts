@@ -8,6 +8,7 @@ import { capabilityLabels, type CapabilityName } from '../model/capabilities';
 import { linkOwner, ovsBridgeOwner } from '../plan/ownership';
 import { networkSpecSchema, type NetworkSpec } from './schema';
 import { validateVmNetworks } from './vm-networks-validate';
+import { validateLibvirtUse } from './validate-libvirt';
 import { validateTcMirror } from './validate-tc-mirror';
 import { validateBridgeNic } from './validate-bridge-nic';
 
@@ -154,6 +155,7 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
     if (spec.mirrors.findIndex((x) => x.name === m.name && x.switch === m.switch) !== i) add(`mirrors[${i}].name`, `mirror ${m.name} is defined twice on ${m.switch}`);
   });
   issues.push(...validateVmNetworks(spec, state));
+  issues.push(...validateLibvirtUse(spec, state));
   return issues;
 }
 

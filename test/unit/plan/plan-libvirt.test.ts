@@ -339,6 +339,28 @@ describe('planner: VM NICs', () => {
     ).toEqual(['virsh.net.define', 'virsh.net.destroy', 'virsh.net.start']);
   });
 
+  it('refuses to remove a network a kept VM NIC is on; the plan’s own detach does not count', () => {
+    const s0 = applyAndReplan(host(), vmSpec([{ mac: '52:54:00:aa:bb:cc', network: 'lab-nat' }]));
+    // The VM and its NIC stay, the network goes: refused.
+    expect(
+      validateSpec(spec({ vms: [{ name: 'web01', nics: [{ mac: '52:54:00:aa:bb:cc', network: 'lab-nat' }] }] }), s0),
+    ).toContainEqual({
+      path: 'networks',
+      message:
+        'network lab-nat would be removed while VM web01 has a NIC (52:54:00:aa:bb:cc) on it; move or detach that NIC first, or keep the network',
+    });
+    // Both go: NovaNet detaches its NIC first, then removes the network.
+    expect(validateSpec(spec({}), s0)).toEqual([]);
+    // Another VM's NIC (attached by hand) on it: refused even when this spec's own go too.
+    const s1 = structuredClone(s0);
+    s1.domains[1] = domainEntry(s1.domains[1]!, [
+      { mac: '52:54:00:aa:00:77', model: 'virtio', source: { network: 'lab-nat' } },
+    ]);
+    expect(validateSpec(spec({}), s1).map((i) => i.message)).toEqual([
+      expect.stringMatching(/VM db01 has a NIC \(52:54:00:aa:00:77\)/),
+    ]);
+  });
+
   it('refuses a NIC that exists but NovaNet did not attach, and a VM another spec manages', () => {
     const s = vmSpec([{ mac: '52:54:00:00:00:99', network: 'lab-nat' }]);
     expect(validateSpec(s, host())).toContainEqual(
