@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { FileCode2, FilePlus2, GitCompareArrows, RotateCcw } from 'lucide-react';
 import { useSpec } from '../model/spec-context';
 import { NewSpecDialog } from './NewSpecDialog';
+import { BridgeNicAction } from '../bridge-nic/BridgeNicAction';
 
 /** Which spec is being edited, where it came from, and the actions on the whole spec. */
 export function SpecBar({ yaml, onYaml }: { yaml: boolean; onYaml(on: boolean): void }) {
@@ -70,6 +71,7 @@ export function SpecBar({ yaml, onYaml }: { yaml: boolean; onYaml(on: boolean): 
             Discard edits
           </button>
         )}
+        <BridgeNicAction label="Bridge a NIC…" className="button button--small" />
         <button
           type="button"
           className="button button--small"

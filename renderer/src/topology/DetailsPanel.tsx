@@ -4,6 +4,7 @@ import { nodeKindLabels, type GraphNode, type TopologyGraph } from '../../../sha
 import { kindIcons, unknownKindIcon } from './kind-style';
 import { neighboursOf } from './relations';
 import { PlaceAction } from './PlaceAction';
+import { BridgeNicDetailsAction } from '../bridge-nic/BridgeNicAction';
 import '../styles/details.css';
 
 function formatValue(v: string | number | boolean): string {
@@ -47,6 +48,7 @@ export function DetailsPanel({ node, graph, onSelect, onClose }: DetailsPanelPro
       <div className="details__body">
         {node.sublabel && <p className="details__sublabel">{node.sublabel}</p>}
         <PlaceAction node={node} graph={graph} />
+        <BridgeNicDetailsAction node={node} />
         <section aria-labelledby="details-attrs">
           <h3 id="details-attrs" className="details__section">
             Attributes
