@@ -10,6 +10,7 @@ import { parseDomainInterfaces, parseNicMetadata } from './libvirt-interface-xml
 
 type NetIn = NonNullable<NetworkSpecInput['networks']>[number];
 type VmIn = NonNullable<NetworkSpecInput['vms']>[number];
+type NicIn = NonNullable<VmIn['nics']>[number];
 
 function networks(state: HostState, name: string): NetIn[] {
   return state.networks.flatMap((n) => {
@@ -40,7 +41,7 @@ function vms(state: HostState, name: string): VmIn[] {
     try {
       const meta = parseNicMetadata(d.xml);
       const ifaces = parseDomainInterfaces(d.xml);
-      const nics = (meta?.nics ?? []).flatMap((r) => {
+      const nics = (meta?.nics ?? []).flatMap((r): NicIn[] => {
         const i = ifaces.find((x) => x.mac === r.mac);
         if (!i) return [];
         if ('network' in i.source)

@@ -345,7 +345,7 @@ describe.skipIf(skipVm)('a real VM: NICs attached live, the OVS port-group VLAN 
   beforeAll(async () => {
     await cli.build();
     sb = new Sandbox('nnta');
-    [ns] = await sb.addNamespaces('sw');
+    ns = (await sb.addNamespaces('sw'))[0] as string;
     const ovsDir = join(sb.dir, 'ovs');
     mkdirSync(ovsDir, { recursive: true });
     mkdirSync(OVS_DEFAULT_DIR, { recursive: true });
