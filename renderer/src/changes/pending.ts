@@ -108,11 +108,14 @@ export function pendingGraph(plan: PlanLike | null | undefined, graph: TopologyG
       case 'link.set.mtu':
       case 'link.set.state':
       case 'link.set.alias':
+      case 'link.set.address':
       case 'bridge.set':
         mark(resolve(op.name), 'change');
         break;
       case 'addr.add':
       case 'addr.del':
+      case 'route.add.default':
+      case 'route.del.default':
       case 'bridge.vlan.add':
       case 'bridge.vlan.del':
         mark(resolve(op.dev), 'change');

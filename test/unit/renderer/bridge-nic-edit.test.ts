@@ -13,7 +13,9 @@ import {
   nicMove,
   suggestBridgeName,
 } from '../../../renderer/src/bridge-nic/bridge-nic-edit';
-import { hostState, veth, withLinuxBridge } from '../plan/sim';
+import { applyPlan, hostState, veth, withLinuxBridge } from '../plan/sim';
+import { buildGraph } from '../../../shared/topology/build-graph';
+import { pendingMarks } from '../../../renderer/src/changes/pending';
 
 const MAC = '52:54:00:ab:cd:ef';
 function host() {
@@ -92,5 +94,20 @@ describe('bridge my NIC wizard logic', () => {
     expect(ops).toEqual(
       expect.arrayContaining(['link.set.address', 'route.del.default', 'addr.del', 'addr.add', 'route.add.default']),
     );
+  });
+
+  it('marks the NIC as changing and the bridge as new in the graph before apply', () => {
+    const h = { ...host(), target: {} };
+    const spec = parseSpec(addBridgedNic({ ...doc(), switches: [] }, nicMove(h, 'enp3s0'), 'br0')).spec!;
+    const marks = pendingMarks(makePlan(h, spec), buildGraph(h));
+    expect(marks.get('link::enp3s0')).toBe('change');
+    expect(marks.get('link::br0')).toBe('add');
+    // Once bridged, a new MAC alone is a change of the bridge.
+    const bridged = applyPlan(h, makePlan(h, spec));
+    const remac = parseSpec({ ...addBridgedNic({ ...doc(), switches: [] }, nicMove(h, 'enp3s0'), 'br0') }).spec!;
+    remac.switches[0]!.mac = '52:54:00:00:00:99';
+    const p = makePlan(bridged, remac);
+    expect(p.steps.map((x) => x.op.op)).toEqual(['link.set.address']);
+    expect(pendingMarks(p, buildGraph(bridged)).get('link::br0')).toBe('change');
   });
 });
