@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, serve, screenshot, CHROMIUM, type Served } from './support/browser';
@@ -26,6 +27,15 @@ const SPEC = 'nntc-e2e';
 const NS = `nntc${N}`;
 const VETH = `nntcv${N}`;
 const CLIENT_MAC = '02:6e:74:63:00:01';
+const VM = 'nntc-vm';
+const VM_MAC = '52:54:00:6e:74:01';
+/** A VM that is defined, never started: its NIC moves in its persistent definition. */
+const VM_XML =
+  `<domain type='qemu'><name>${VM}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>` +
+  `<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='network'/></os>` +
+  `<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>` +
+  `<interface type='network'><mac address='${VM_MAC}'/><source network='default'/><model type='e1000'/></interface>` +
+  `<memballoon model='none'/></devices></domain>`;
 const skip = skipSuite('networks view (e2e)', {
   root: true,
   tools: ['ip', 'virsh', 'libvirtd', 'dnsmasq'],
@@ -90,6 +100,24 @@ async function shots(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+async function applyAndKeepWith(page: Page, changes: ChangesPage, group: string): Promise<void> {
+  await changes.open();
+  await page
+    .getByTestId(group)
+    .waitFor({ timeout: 15_000 })
+    .catch(async (e: unknown) => {
+      // The panel says why there is nothing to apply (an issue, or the plan): keep what it showed.
+      await screenshot(page, `networks-no-${group}`);
+      throw e;
+    });
+  await changes.apply();
+  await changes.waitForTrial(120_000);
+  await changes.keep();
+  await expect(changes.waitForResult()).resolves.toBe('committed');
+  await changes.dismissResult();
+  await changes.close();
+}
+
 describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease', () => {
   let served: Served;
   let browser: Browser;
@@ -103,6 +131,7 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
     process.env[k],
   ]);
   let dirs: string[] = [];
+  const applyAndKeep = (group: string) => applyAndKeepWith(page, changes, group);
 
   beforeAll(async () => {
     ensureLibvirtd();
@@ -119,6 +148,7 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
   afterAll(async () => {
     await browser?.close();
     await served?.stop();
+    quietly(() => virsh('undefine', VM));
     quietly(() => execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }));
     quietly(() => execFileSync('ip', ['link', 'del', VETH], { stdio: 'ignore' }));
     const left = (() => {
@@ -234,16 +264,60 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
     await shots(page, 'networks-leases');
   });
 
+  it('lists a VM with its cards; adds a card of NovaNet’s on the network, then moves it to another', async () => {
+    const file = join(dirs[0]!, 'vm.xml');
+    writeFileSync(file, VM_XML);
+    virsh('define', file);
+    await nets.open('vms');
+    const card = page.getByTestId(`vm-${VM}`);
+    await card.waitFor({ timeout: 15_000 });
+    const foreign = card.getByTestId(`vm-nic-${VM_MAC}`);
+    await expect(foreign.textContent()).resolves.toContain('network default');
+    await expect(foreign.textContent()).resolves.toContain('e1000');
+    // A card NovaNet did not attach is left alone: no move, with the reason on the button.
+    await expect(foreign.getByTestId(`move-${VM_MAC}`).isDisabled()).resolves.toBe(true);
+    await expect(foreign.getByTestId(`move-${VM_MAC}`).getAttribute('title')).resolves.toMatch(/did not attach/);
+
+    await card.getByTestId(`add-nic-${VM}`).click();
+    const dialog = page.getByTestId('move-nic-dialog');
+    await dialog.waitFor();
+    const mac = (await dialog.getByTestId('new-nic-mac').textContent()) ?? '';
+    expect(mac).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+    await page.getByTestId('move-network').selectOption(NET);
+    await shots(page, 'networks-add-nic');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    const added = card.getByTestId(`vm-nic-${mac}`);
+    await expect(added.getByTestId('nic-pending').textContent()).resolves.toContain(`network ${NET}`);
+    await shots(page, 'networks-vms');
+    await applyAndKeep(`plan-group-vm-${VM}`);
+    const inactive = () => virsh('dumpxml', '--inactive', VM);
+    expect(inactive()).toMatch(new RegExp(`<mac address='${mac}'/>\\s*<source network='${NET}'`));
+    await until(
+      'the new card listed on the network',
+      async () =>
+        (await added.textContent())?.includes(`network ${NET}`) &&
+        (await added.getByTestId('nic-pending').count()) === 0,
+      15_000,
+    );
+
+    await added.getByTestId(`move-${mac}`).click();
+    await dialog.waitFor();
+    await page.getByTestId('move-network').selectOption('default');
+    await shots(page, 'networks-move-nic');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await expect(added.getByTestId('nic-pending').textContent()).resolves.toContain('network default');
+    await applyAndKeep(`plan-group-vm-${VM}`);
+    expect(inactive()).toMatch(new RegExp(`<mac address='${mac}'/>\\s*<source network='default'`));
+    expect(inactive()).toMatch(new RegExp(`<mac address='${VM_MAC}'/>\\s*<source network='default'`));
+  });
+
   it('removes the network through the UI', async () => {
     await nets.open('networks');
     await nets.removeNetwork(NET);
     await expect(nets.row(NET).textContent()).resolves.toContain('Removed on apply');
-    await changes.open();
-    await changes.apply();
-    await changes.waitForTrial(120_000);
-    await changes.keep();
-    await expect(changes.waitForResult()).resolves.toBe('committed');
-    await changes.dismissResult();
+    await applyAndKeep(`plan-group-network-${NET}`);
     expect(netInfo(NET)).toBeUndefined();
     await nets.row(NET).waitFor({ state: 'detached', timeout: 15_000 });
   });

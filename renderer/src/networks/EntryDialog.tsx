@@ -21,6 +21,7 @@ export function EntryDialog<K extends SectionKey>({
   title,
   testId,
   focus,
+  placed,
   onClose,
   children,
 }: {
@@ -32,6 +33,8 @@ export function EntryDialog<K extends SectionKey>({
   testId: string;
   /** data-testid of the control that gets the keyboard first. */
   focus: string;
+  /** Paths the dialog shows under a field; any other issue of the entry is listed at the top. */
+  placed?: (path: string, at: string) => boolean;
   onClose(): void;
   children(item: ItemOf<K>, set: (fn: (x: ItemOf<K>) => ItemOf<K>) => void, at: string): ReactNode;
 }) {
@@ -96,23 +99,25 @@ export function EntryDialog<K extends SectionKey>({
       }
     >
       <LocalIssues issues={issues}>
-        <UnplacedIssues issues={issues} at={at} />
+        <UnplacedIssues issues={issues.filter((i) => (placed ? !placed(i.path, at) : i.path === at))} at={at} />
         {children(item, (fn) => setItem((x) => fn(x)), at)}
       </LocalIssues>
     </Dialog>
   );
 }
 
-/** Issues about the whole entry (not one field), e.g. "a NAT entry needs sources or portForwards". */
+/** Issues no field shows, e.g. "a NAT entry needs sources or portForwards"; named by path below the entry. */
 function UnplacedIssues({ issues, at }: { issues: SpecIssue[]; at: string }) {
-  const whole = issues.filter((i) => i.path === at);
+  const whole = issues;
   if (whole.length === 0) return null;
   return (
     <ul className="field-errors field-errors--box net-dialog__whole">
       {whole.map((i, n) => (
         <li key={n}>
           <CircleAlert size={13} aria-hidden />
-          <span>{i.message}</span>
+          <span>
+            {i.path !== at && <code>{i.path.slice(at.length).replace(/^\./, '')}</code>} {i.message}
+          </span>
         </li>
       ))}
     </ul>

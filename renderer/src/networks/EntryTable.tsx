@@ -39,7 +39,7 @@ export function PanelHead({
 
 /** Problems the host check found in a section (from spec.plan), named by path, above its table. */
 export function SectionIssues({ issues, section }: { issues: SpecIssue[]; section: string }) {
-  const mine = issues.filter((i) => i.path.startsWith(`${section}[`));
+  const mine = issuesAt(issues, section, true);
   if (mine.length === 0) return null;
   return (
     <ul className="field-errors field-errors--box net-panel__issues" data-testid={`${section}-issues`}>

@@ -1,22 +1,44 @@
 import { useId } from 'react';
-import type { DomainNic } from '../../../shared/model/host-state';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
-import { FieldErrors, SelectField } from '../switches/fields';
+import { SelectField } from '../switches/fields';
 import { EntryDialog } from './EntryDialog';
 import { bridgeChoices, hostNicTarget, nicTargetOf, setNicTarget, vmEntry, type NicTarget } from './net-edit';
 
-/** Puts one VM NIC on a network or a switch (and port group) in the spec; applying moves it live. */
-export function MoveNicDialog({ vm, nic, onClose }: { vm: string; nic: DomainNic; onClose(): void }) {
+/** What the dialog needs of a card: the host's view of it, or a new card's MAC and model. */
+export interface NicRef {
+  mac: string;
+  model?: string;
+  type?: string;
+  source?: string;
+  portGroup?: string;
+  virtualPortType?: string;
+}
+
+/**
+ * Puts one VM card on a network or a switch (and port group) in the spec, or adds a new card (`isNew`); applying
+ * attaches or moves it live and in the VM's definition.
+ */
+export function MoveNicDialog({
+  vm,
+  nic,
+  isNew,
+  onClose,
+}: {
+  vm: string;
+  nic: NicRef;
+  isNew?: boolean;
+  onClose(): void;
+}) {
   const s = useSpec();
   const state = useModel().snapshot.data?.state;
   const kindName = useId();
   const entry = vmEntry(s.draft, vm);
-  const now = nicTargetOf(s.draft, vm, nic.mac) ?? hostNicTarget(nic) ?? { network: '' };
-  const initial = setNicTarget(entry.vm, nic.mac, nic.model, now);
   const networks = [
     ...new Set([...(s.draft?.networks ?? []).map((n) => n.name), ...(state?.networks ?? []).map((n) => n.name)]),
   ];
+  const now = nicTargetOf(s.draft, vm, nic.mac) ?? hostNicTarget(nic) ?? { network: networks[0] ?? '' };
+  const initial = setNicTarget(entry.vm, nic.mac, nic.model, now);
   const switches = bridgeChoices(s.draft, state);
   const groupsOf = (t: NicTarget): string[] =>
     'network' in t
@@ -27,9 +49,10 @@ export function MoveNicDialog({ vm, nic, onClose }: { vm: string; nic: DomainNic
       section="vms"
       index={entry.index}
       initial={initial}
-      title={`Move ${vm} NIC ${nic.mac}`}
+      title={isNew ? `Add a network card to ${vm}` : `Move ${vm} card ${nic.mac}`}
       testId="move-nic-dialog"
       focus="move-kind-network"
+      placed={(path) => /\.nics\[\d+\]\.(network|switch|portGroup)$/.test(path)}
       onClose={onClose}
     >
       {(v, set, at) => {
@@ -45,8 +68,17 @@ export function MoveNicDialog({ vm, nic, onClose }: { vm: string; nic: DomainNic
         return (
           <>
             <p>
-              Now on <strong>{describeHost(nic)}</strong>. The move happens live when the spec is applied, and is kept
-              in the VM&apos;s definition.
+              {isNew ? (
+                <>
+                  A new {nic.model} card with MAC <code data-testid="new-nic-mac">{nic.mac}</code>, attached when the
+                  spec is applied (live if the VM runs, and in its definition).
+                </>
+              ) : (
+                <>
+                  Now on <strong>{describeHost(nic)}</strong>. The move happens when the spec is applied: live if the VM
+                  runs, and in its definition.
+                </>
+              )}
             </p>
             <fieldset className="net-modes net-modes--row" role="radiogroup" aria-label="Attach to">
               <legend className="field__label">Attach to</legend>
@@ -111,7 +143,6 @@ export function MoveNicDialog({ vm, nic, onClose }: { vm: string; nic: DomainNic
                 onChange={(g) => put({ ...target, portGroup: g || undefined } as NicTarget)}
               />
             </div>
-            <FieldErrors path={p} />
           </>
         );
       }}
@@ -124,8 +155,8 @@ function withBlank(names: string[], current: string, blank: string): { value: st
   return [...(current ? [] : [{ value: '', label: blank }]), ...list.map((n) => ({ value: n, label: n }))];
 }
 
-export function describeHost(nic: DomainNic): string {
-  if (!nic.source) return nic.type;
+export function describeHost(nic: NicRef): string {
+  if (!nic.source) return nic.type ?? 'nothing';
   const group = nic.portGroup ? ` / ${nic.portGroup}` : '';
   if (nic.type === 'network') return `network ${nic.source}${group}`;
   if (nic.type === 'bridge')

@@ -51,7 +51,9 @@ export function NetworksPanel() {
                 <th scope="col">Mode</th>
                 <th scope="col">Bridge</th>
                 <th scope="col">Subnet</th>
-                <th scope="col">DHCP</th>
+                <th scope="col" className="net-col-dhcp">
+                  DHCP
+                </th>
                 <th scope="col">State</th>
                 <th scope="col" className="net-table__actions">
                   <span className="visually-hidden">Actions</span>
@@ -133,7 +135,7 @@ function NetworkTableRow({
       <td>{modeLabel}</td>
       <td className="mono">{bridge ?? <span className="muted">auto</span>}</td>
       <td className="mono">{subnet || <span className="muted">none</span>}</td>
-      <td>
+      <td className="net-col-dhcp">
         {ranges.length === 0 ? (
           <span className="muted">off</span>
         ) : (

@@ -275,7 +275,7 @@ export function moveNic(doc: SpecDoc, vm: string, mac: string, model: string | u
 }
 
 /** Where the host says a NIC is attached now, in the spec's words (a direct/macvtap NIC has no such target). */
-export function hostNicTarget(nic: { type: string; source?: string; portGroup?: string }): NicTarget | undefined {
+export function hostNicTarget(nic: { type?: string; source?: string; portGroup?: string }): NicTarget | undefined {
   if (!nic.source) return undefined;
   if (nic.type === 'network')
     return { network: nic.source, ...(nic.portGroup ? { portGroup: nic.portGroup } : {}) } as NicTarget;
@@ -402,4 +402,44 @@ export function newNat(doc: SpecDoc | undefined, state: HostState | undefined): 
     outInterface: natOutChoices(state)[0]?.name ?? '',
     portForwards: [],
   };
+}
+
+/**
+ * Why a VM's card cannot be moved by this spec, or null when it can. NovaNet changes only cards it attached
+ * (the domain's NovaNet metadata names the spec); the validator refuses the rest, so the button says so first.
+ */
+export function nicLock(domain: { owner?: string }, specName: string | undefined): string | null {
+  if (specName && domain.owner === specName) return null;
+  if (domain.owner) return `The cards of this VM are managed by spec ${domain.owner}; one spec manages a VM's cards.`;
+  return 'NovaNet did not attach this card, so it leaves it alone: add a card of its own instead.';
+}
+
+/** A locally administered-looking libvirt MAC (52:54:00 is QEMU's prefix) that no VM and no spec entry uses. */
+export function freshMac(taken: Iterable<string>, random: () => number = Math.random): string {
+  const used = new Set([...taken].map((m) => m.toLowerCase()));
+  for (;;) {
+    const tail = [0, 1, 2].map(() =>
+      Math.floor(random() * 256)
+        .toString(16)
+        .padStart(2, '0'),
+    );
+    const mac = `52:54:00:${tail.join(':')}`;
+    if (!used.has(mac)) return mac;
+  }
+}
+
+/** Every MAC in use: on the host's VMs and in the spec's `vms`. */
+export function macsInUse(doc: SpecDoc | undefined, state: HostState | undefined): string[] {
+  return [
+    ...(state?.domains ?? []).flatMap((d) => d.nics.map((n) => n.mac)),
+    ...sectionOf(doc, 'vms').flatMap((v) => (v.nics ?? []).map((n) => n.mac)),
+  ];
+}
+
+/** Takes a card out of the spec: NovaNet detaches it on apply (it only ever lists cards it attached). */
+export function removeNic(doc: SpecDoc, vm: string, mac: string): SpecDoc {
+  const e = vmEntry(doc, vm);
+  if (e.index === undefined) return doc;
+  const nics = (e.vm.nics ?? []).filter((n) => n.mac.toLowerCase() !== mac.toLowerCase());
+  return putItem(doc, 'vms', e.index, { ...e.vm, nics });
 }

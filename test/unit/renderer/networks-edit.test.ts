@@ -11,6 +11,10 @@ import {
   defaultRange,
   dhcpInterfaceChoices,
   formatExpiry,
+  freshMac,
+  macsInUse,
+  nicLock,
+  removeNic,
   hostNicTarget,
   itemIssues,
   itemPath,
@@ -270,5 +274,23 @@ describe('new DHCP and NAT entries', () => {
       portForwards: [],
     });
     expect(itemIssues(doc, 'nat', undefined, nat, state)).toEqual([]);
+  });
+});
+
+describe('cards NovaNet may change', () => {
+  it('only on a VM whose NovaNet metadata names this spec', () => {
+    expect(nicLock({ owner: 'ws' }, 'ws')).toBeNull();
+    expect(nicLock({}, 'ws')).toMatch(/did not attach/);
+    expect(nicLock({ owner: 'other' }, 'ws')).toMatch(/managed by spec other/);
+  });
+
+  it('a new card gets a QEMU MAC nobody uses; detaching takes it out of the spec only', () => {
+    const taken = macsInUse(moveNic(spec(), 'nntest-vm', '52:54:00:00:00:01', 'virtio', { network: 'n' }), state);
+    expect(taken).toEqual(['52:54:00:aa:bb:01', '52:54:00:aa:bb:02', '52:54:00:00:00:01']);
+    const seq = [0, 0, 1 / 256, 0, 0, 2 / 256];
+    expect(freshMac(taken, () => seq.shift() ?? 0)).toBe('52:54:00:00:00:02');
+    const doc = moveNic(spec(), 'nntest-vm', '52:54:00:00:00:01', 'virtio', { network: 'n' });
+    expect(removeNic(doc, 'nntest-vm', '52:54:00:00:00:01').vms).toEqual([{ name: 'nntest-vm', nics: [] }]);
+    expect(removeNic(doc, 'other-vm', '52:54:00:00:00:01')).toBe(doc);
   });
 });
