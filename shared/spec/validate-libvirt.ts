@@ -20,7 +20,27 @@ function detachedByPlan(d: Domain, spec: NetworkSpec): Set<string> {
   return new Set(mine.filter((m) => !listed.has(m)));
 }
 
+/**
+ * Without a reading of libvirt the planner cannot tell what exists or is NovaNet's: it would define networks anew
+ * every time (and never remove one). A target in a namespace reads libvirt only when given its URI.
+ */
+function unread(spec: NetworkSpec, state: HostState): SpecIssue[] {
+  const src = state.sources.libvirt;
+  if (src?.status === 'ok') return [];
+  const why = src?.message ? ` (${src.message})` : '';
+  const section = spec.networks.length ? 'networks' : spec.vms.length ? 'vms' : undefined;
+  if (!section) return [];
+  return [
+    {
+      path: section,
+      message: `libvirt was not read for this target${why}; start libvirtd or pass --libvirt URI (for a namespace target)`,
+    },
+  ];
+}
+
 export function validateLibvirtUse(spec: NetworkSpec, state: HostState): SpecIssue[] {
+  const missing = unread(spec, state);
+  if (missing.length) return missing;
   const kept = new Set(spec.networks.map((n) => n.name));
   const leaving = state.networks.filter((n) => n.owner === spec.metadata.name && !kept.has(n.name));
   const issues: SpecIssue[] = [];

@@ -31,6 +31,7 @@ const UUID = '11111111-2222-4333-8444-555555555555';
 /** A host with a running VM (one foreign NIC on the foreign network) and a shut-off one, both without NovaNet marks. */
 function host(): HostState {
   const s = hostState({ target: { libvirtUri: 'qemu:///system' } });
+  s.sources.libvirt = { status: 'ok', durationMs: 0 };
   s.networks.push({
     id: 'net:default',
     name: 'default',
@@ -359,6 +360,22 @@ describe('planner: VM NICs', () => {
     expect(validateSpec(spec({}), s1).map((i) => i.message)).toEqual([
       expect.stringMatching(/VM db01 has a NIC \(52:54:00:aa:00:77\)/),
     ]);
+  });
+
+  it('refuses networks and VMs when libvirt was not read for the target, saying how to read it', () => {
+    const s = host();
+    s.sources.libvirt = {
+      status: 'skipped',
+      message: 'libvirt is read on the host; pass --libvirt URI to include it',
+      durationMs: 0,
+    };
+    expect(validateSpec(spec({ networks: [natNet()] }), s)).toContainEqual({
+      path: 'networks',
+      message: expect.stringMatching(
+        /^libvirt was not read for this target \(libvirt is read on the host.*\); start libvirtd or pass --libvirt URI/,
+      ),
+    });
+    expect(validateSpec(spec({}), s)).toEqual([]);
   });
 
   it('refuses a NIC that exists but NovaNet did not attach, and a VM another spec manages', () => {
