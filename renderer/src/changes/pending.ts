@@ -74,6 +74,11 @@ export function pendingGraph(plan: PlanLike | null | undefined, graph: TopologyG
   const ovsPortNode = (name: string): string | undefined =>
     created.get(name) ?? graph.nodes.find((n) => n.id.startsWith('ovsport:') && n.id.endsWith(`:${name}`))?.id;
 
+  /** Discovery names a VM NIC by the MAC as libvirt writes it; the plan's may differ in case. */
+  const vnicNode = (domain: string, mac: string): string | undefined => {
+    const want = `vnic:${domain}:${mac}`.toLowerCase();
+    return graph.nodes.find((n) => n.kind === 'vnic' && n.id.toLowerCase() === want)?.id;
+  };
   const mark = (id: string | undefined, m: PendingMark) => {
     if (id) marks.set(id, combineMarks(marks.get(id), m));
   };
@@ -152,6 +157,16 @@ export function pendingGraph(plan: PlanLike | null | undefined, graph: TopologyG
         break;
       case 'ovs.port.set':
         mark(ovsPortNode(op.name), 'change');
+        break;
+      // A VM NIC moved (a drop on a network or port group), attached or detached.
+      case 'virsh.dom.update':
+        mark(vnicNode(op.domain, op.nic.mac), 'change');
+        break;
+      case 'virsh.dom.detach':
+        mark(vnicNode(op.domain, op.mac), 'remove');
+        break;
+      case 'virsh.dom.attach':
+        mark(`vm:${op.domain}`, 'change');
         break;
     }
   }

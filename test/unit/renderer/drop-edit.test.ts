@@ -16,6 +16,8 @@ import {
   type DragSource,
 } from '../../../renderer/src/topology/drop-edit';
 import { LAB, labState } from '../support/lab-state';
+import { pendingMarks } from '../../../renderer/src/changes/pending';
+import { stepSchema, type Plan } from '../../../shared/plan/operations';
 
 /** The lab plus two interfaces no switch holds yet (the lab enslaves all of its own). */
 function withFreeLinks() {
@@ -230,5 +232,28 @@ describe('destinationsFor', () => {
       { kind: 'network', network: 'default' },
       { kind: 'network', network: 'nntest-net' },
     ]);
+  });
+});
+
+describe('pending marks of a moved VM NIC', () => {
+  it('marks the NIC the plan updates as changing, whatever the case of its MAC, and a detached one as removed', () => {
+    // The steps the libvirt planner emits for a NIC moved to another network, checked against the step schema.
+    const step = (index: number, op: unknown) =>
+      stepSchema.parse({ index, op, inverse: [], description: 'test', object: 'vm nntest-vm', argv: ['virsh'] });
+    const plan: Pick<Plan, 'steps' | 'target'> = {
+      target: state.target,
+      steps: [
+        step(0, {
+          op: 'virsh.dom.update',
+          domain: 'nntest-vm',
+          nic: { mac: '52:54:00:AA:BB:01', model: 'virtio', source: { network: 'default' } },
+          live: true,
+        }),
+        step(1, { op: 'virsh.dom.detach', domain: 'nntest-vm', type: 'network', mac: '52:54:00:aa:bb:02', live: true }),
+      ],
+    };
+    const marks = pendingMarks(plan, graph);
+    expect(marks.get(VNIC)).toBe('change');
+    expect(marks.get('vnic:nntest-vm:52:54:00:aa:bb:02')).toBe('remove');
   });
 });
