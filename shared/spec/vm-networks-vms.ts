@@ -30,6 +30,11 @@ export function validateVms(spec: VmNetworkSpecView, state: HostState, add: Add)
     else seenVm.set(vm.name, i);
     const dom = domains.get(vm.name);
     if (!dom) add(`${at}.name`, `no libvirt domain named ${vm.name} (NovaNet attaches NICs to existing VMs)`);
+    else if (!dom.persistent)
+      add(
+        `${at}.name`,
+        `VM ${vm.name} is transient (it has no definition to keep its NICs in); define it persistently first`,
+      );
     else if (dom.owner && dom.owner !== spec.metadata.name)
       add(`${at}.name`, `the NICs of VM ${vm.name} are managed by spec ${dom.owner}; one spec manages a VM's NICs`);
     vm.nics.forEach((nic, j) => {

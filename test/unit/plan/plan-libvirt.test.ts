@@ -378,6 +378,15 @@ describe('planner: VM NICs', () => {
     expect(validateSpec(spec({}), s)).toEqual([]);
   });
 
+  it('refuses a transient VM: it has no definition to keep the NICs in', () => {
+    const s = host();
+    s.domains[0] = { ...s.domains[0]!, persistent: false };
+    expect(validateSpec(vmSpec([{ mac: '52:54:00:aa:bb:cc', network: 'lab-nat' }]), s)).toContainEqual({
+      path: 'vms[0].name',
+      message: 'VM web01 is transient (it has no definition to keep its NICs in); define it persistently first',
+    });
+  });
+
   it('refuses a NIC that exists but NovaNet did not attach, and a VM another spec manages', () => {
     const s = vmSpec([{ mac: '52:54:00:00:00:99', network: 'lab-nat' }]);
     expect(validateSpec(s, host())).toContainEqual(
