@@ -50,6 +50,7 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
         : {}),
       portGroups: [...groups.values()],
       ports,
+      ...bridgedNicFields(state, l),
     });
   }
   for (const b of state.ovsBridges.filter((x) => ovsBridgeOwner(x) === name)) {
@@ -121,4 +122,11 @@ export function exportSpec(state: HostState, name: string): NetworkSpecInput {
         };
       }),
   };
+}
+
+/** A bridge that carries a default route took a NIC over ("bridge my NIC"): its MAC and gateway are part of it. */
+function bridgedNicFields(state: HostState, l: HostState['links'][number]): { mac?: string; gateway?: string } {
+  const route = state.defaultRoutes?.find((r) => r.dev === l.name);
+  if (!route) return {};
+  return { gateway: route.gateway, ...(l.mac ? { mac: l.mac.toLowerCase() } : {}) };
 }

@@ -8,6 +8,7 @@ import { parseSpec, validateSpec } from '../../../shared/spec/validate';
 import type { NetworkSpecInput } from '../../../shared/spec/schema';
 import { plan as makePlan } from '../../../shared/plan/planner';
 import { toolOf } from '../../../shared/plan/operations';
+import { exportSpec } from '../../../shared/plan/export';
 import { applyPlan, canonicalState, hostState, undoSteps, veth } from './sim';
 
 const MAC = '52:54:00:12:34:56';
@@ -78,6 +79,18 @@ describe('bridge my NIC', () => {
     expect(canonicalState(after).links.find((l) => l.name === 'eth0')).toMatchObject({ master: 'br0', addresses: [] });
     expect(after.defaultRoutes).toEqual([{ gateway: '192.168.7.1', dev: 'br0', metric: 100 }]);
     expect(makePlan(after, s).steps).toEqual([]);
+
+    // Exported, the bridged NIC keeps its MAC and gateway, and the export plans nothing.
+    const exported = exportSpec(after, 'ws');
+    expect(exported.switches?.[0]).toMatchObject({
+      name: 'br0',
+      addresses: ['192.168.7.10/24'],
+      mac: MAC,
+      gateway: '192.168.7.1',
+    });
+    const back = parseSpec(exported);
+    expect(back.issues).toEqual([]);
+    expect(makePlan(after, back.spec!).steps).toEqual([]);
   });
 
   it('rolls back exactly from every step: address first, then the NIC route', () => {
