@@ -195,6 +195,39 @@ describe.skipIf(skip)('libvirt networks of every mode through novanet apply', ()
     expect(ours().sort()).toEqual(before);
   });
 
+  it('the helper refuses a plan carrying raw XML or an operation outside its list, before running anything', async () => {
+    const step = (op: unknown) => ({ index: 0, op, inverse: [], description: 'x', object: 'x', argv: [] });
+    const plan = (op: unknown) => ({
+      apiVersion: 'novanet/v1',
+      spec: `${P}-evil`,
+      target: { libvirtUri: URI },
+      warnings: [],
+      steps: [step(op)],
+    });
+    const before = ours().sort();
+    for (const op of [
+      {
+        op: 'virsh.net.define',
+        network: { name: `${P}-evil`, mode: 'isolated' },
+        xml: `<network><name>${P}-evil</name></network>`,
+      },
+      { op: 'virsh.raw', args: ['net-define', '/tmp/evil.xml'] },
+      {
+        op: 'virsh.dom.attach',
+        domain: 'x',
+        nic: { mac: '52:54:00:00:00:01', model: 'virtio', source: { network: `a'/><hostdev` } },
+        live: false,
+      },
+    ]) {
+      const r = await runHelper(applyRequest(plan(op) as never), { stateDir: cli.stateDir });
+      expect(r.code, JSON.stringify(r.events)).toBe(HELPER_EXIT.invalid);
+      expect(r.events).toEqual([
+        expect.objectContaining({ type: 'error', message: expect.stringMatching(/^request\.plan\.steps\.0\.op/) }),
+      ]);
+    }
+    expect(ours().sort()).toEqual(before);
+  });
+
   it('a net-start that fails leaves no definition behind, and the error is shown', async () => {
     const name = `${P}-fail`;
     const busy = `${P}x`;
