@@ -301,6 +301,8 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
       15_000,
     );
 
+    // The VM is NovaNet's now, but only for the card it attached.
+    await expect(foreign.getByTestId(`move-${VM_MAC}`).isDisabled()).resolves.toBe(true);
     await added.getByTestId(`move-${mac}`).click();
     await dialog.waitFor();
     await page.getByTestId('move-network').selectOption('default');

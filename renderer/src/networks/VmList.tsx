@@ -75,7 +75,6 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
   const running = domain.state === 'running';
   const entry = vmEntry(s.draft, domain.name);
   const bad = entry.index === undefined ? 0 : issuesAt(s.issues, `vms[${entry.index}]`, true).length;
-  const lock = nicLock(domain, s.specName);
   const onHost = new Set(domain.nics.map((n) => n.mac.toLowerCase()));
   // Cards the spec adds that the VM does not have yet.
   const toAttach = (entry.vm.nics ?? []).filter((n) => !onHost.has(n.mac.toLowerCase()));
@@ -98,7 +97,11 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
           className="button button--small vm-card__add"
           onClick={onAdd}
           disabled={!!foreignOwner}
-          title={foreignOwner ? (lock ?? undefined) : 'A new card of NovaNet’s on a network or switch'}
+          title={
+            foreignOwner
+              ? `The cards of this VM are managed by spec ${domain.owner}`
+              : 'A new card of NovaNet’s on a network or switch'
+          }
           data-testid={`add-nic-${domain.name}`}
         >
           <Plus size={14} aria-hidden /> Add network card…
@@ -128,6 +131,7 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
                 const want = nicTargetOf(s.draft, domain.name, n.mac);
                 const have = hostNicTarget(n);
                 const moves = want && (!have || describeTarget(want) !== describeTarget(have));
+                const lock = nicLock(domain, s.specName, n.mac);
                 const mine = !lock && !!want;
                 return (
                   <tr key={n.id} data-testid={`vm-nic-${n.mac}`}>

@@ -6,6 +6,7 @@
 import type { HostState, LibvirtNetwork } from '../../../shared/model/host-state';
 import { IPV4_CIDR_RE, intToIp, parseCidr } from '../../../shared/spec/ipv4';
 import { parseSpec, validateSpec, type SpecIssue } from '../../../shared/spec/validate';
+import { parseNicMetadata } from '../../../shared/plan/libvirt-interface-xml';
 import { suggestIpv4, type NetworkMode, type VmNetworkSpecView } from '../../../shared/spec/vm-networks';
 import type { SpecDoc } from '../changes/spec-doc';
 import { issuesAt, setKey, uniqueName } from '../switches/spec-edit';
@@ -405,13 +406,27 @@ export function newNat(doc: SpecDoc | undefined, state: HostState | undefined): 
 }
 
 /**
- * Why a VM's card cannot be moved by this spec, or null when it can. NovaNet changes only cards it attached
- * (the domain's NovaNet metadata names the spec); the validator refuses the rest, so the button says so first.
+ * Why a VM's card cannot be changed by this spec, or null when it can. NovaNet changes only cards it attached: the
+ * domain's NovaNet metadata names the spec and lists their MACs. The button says so before the validator would.
  */
-export function nicLock(domain: { owner?: string }, specName: string | undefined): string | null {
-  if (specName && domain.owner === specName) return null;
-  if (domain.owner) return `The cards of this VM are managed by spec ${domain.owner}; one spec manages a VM's cards.`;
+export function nicLock(
+  domain: { owner?: string; xml?: string },
+  specName: string | undefined,
+  mac: string,
+): string | null {
+  if (domain.owner && domain.owner !== specName)
+    return `The cards of this VM are managed by spec ${domain.owner}; one spec manages a VM's cards.`;
+  if (specName && domain.owner === specName && attachedByNovanet(domain.xml, mac)) return null;
   return 'NovaNet did not attach this card, so it leaves it alone: add a card of its own instead.';
+}
+
+function attachedByNovanet(xml: string | undefined, mac: string): boolean {
+  if (!xml) return false;
+  try {
+    return parseNicMetadata(xml)?.nics.some((n) => n.mac === mac.toLowerCase()) ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** A locally administered-looking libvirt MAC (52:54:00 is QEMU's prefix) that no VM and no spec entry uses. */

@@ -278,10 +278,14 @@ describe('new DHCP and NAT entries', () => {
 });
 
 describe('cards NovaNet may change', () => {
-  it('only on a VM whose NovaNet metadata names this spec', () => {
-    expect(nicLock({ owner: 'ws' }, 'ws')).toBeNull();
-    expect(nicLock({}, 'ws')).toMatch(/did not attach/);
-    expect(nicLock({ owner: 'other' }, 'ws')).toMatch(/managed by spec other/);
+  it('only the cards NovaNet attached, on a VM whose NovaNet metadata names this spec', () => {
+    const xml =
+      `<domain><name>v</name><metadata><novanet:nics xmlns:novanet="https://novanet.invalid/xmlns/1" owner="ws">` +
+      `<novanet:nic mac="52:54:00:00:00:01"/></novanet:nics></metadata></domain>`;
+    expect(nicLock({ owner: 'ws', xml }, 'ws', '52:54:00:00:00:01')).toBeNull();
+    expect(nicLock({ owner: 'ws', xml }, 'ws', '52:54:00:00:00:02')).toMatch(/did not attach/);
+    expect(nicLock({}, 'ws', '52:54:00:00:00:01')).toMatch(/did not attach/);
+    expect(nicLock({ owner: 'other', xml }, 'ws', '52:54:00:00:00:01')).toMatch(/managed by spec other/);
   });
 
   it('a new card gets a QEMU MAC nobody uses; detaching takes it out of the spec only', () => {
