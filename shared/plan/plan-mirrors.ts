@@ -14,8 +14,14 @@ type MirrorAdd = Extract<Operation, { op: 'ovs.mirror.add' }>;
 const key = (m: Omit<MirrorAdd, 'op' | 'owner'>) =>
   JSON.stringify([[...m.srcPorts].sort(), [...m.dstPorts].sort(), [...m.vlans].sort((a, b) => a - b), m.output]);
 
-export function planMirrors(out: StepList, spec: NetworkSpec, state: HostState): void {
-  planTcMirrors(out, spec, state);
+/** `recreated`: links this plan deletes and creates again (their tc filters and qdiscs go with the old device). */
+export function planMirrors(
+  out: StepList,
+  spec: NetworkSpec,
+  state: HostState,
+  recreated: ReadonlySet<string> = new Set(),
+): void {
+  planTcMirrors(out, spec, state, recreated);
   const owner = spec.metadata.name;
   const wanted = new Map<string, MirrorAdd>();
   for (const m of spec.mirrors) {
@@ -76,26 +82,25 @@ const tcKey = (dev: string, direction: Direction, output: string) => `${dev}|${d
 /**
  * Linux-bridge mirrors: one tc filter per source port and direction on the port's clsact qdisc, its mirred action
  * marked with the spec's cookie. Only filters carrying that cookie, in NovaNet's priority range, are ever removed;
- * a clsact qdisc is removed only when none of anybody's filters would be left on it.
+ * a clsact qdisc is removed only when none of anybody's filters would be left on it. A filter on (or to) a device
+ * the plan re-creates goes with the old device, so it is removed first and added again to the new one.
  */
-export function planTcMirrors(out: StepList, spec: NetworkSpec, state: HostState): void {
+export function planTcMirrors(
+  out: StepList,
+  spec: NetworkSpec,
+  state: HostState,
+  recreated: ReadonlySet<string> = new Set(),
+): void {
   const cookie = tcCookieFor(spec.metadata.name);
   const tc = state.tc ?? { clsact: [], filters: [] };
-  const wanted = new Map<string, { dev: string; direction: Direction; output: string; mirror: string }>();
-  for (const m of spec.mirrors) {
-    if (!spec.switches.some((s) => s.name === m.switch && s.type === 'linux')) continue;
-    const dirs: Direction[] = m.direction === 'both' ? ['ingress', 'egress'] : [m.direction];
-    for (const dev of m.sources)
-      for (const direction of dirs)
-        wanted.set(tcKey(dev, direction, m.output), { dev, direction, output: m.output, mirror: m.name });
-  }
+  const wanted = wantedTcMirrors(spec);
   const ours = tc.filters.filter(
     (f) => f.cookie === cookie && f.mirredTo && f.pref >= TC_PREF_MIN && f.pref <= TC_PREF_MAX,
   );
   const removed = new Set<TcFilter>();
   for (const f of ours) {
-    const k = tcKey(f.dev, f.direction, f.mirredTo as string);
-    if (wanted.delete(k)) continue;
+    const stays = !recreated.has(f.dev) && !recreated.has(f.mirredTo as string);
+    if (stays && wanted.delete(tcKey(f.dev, f.direction, f.mirredTo as string))) continue;
     removed.add(f);
     const back: Operation = {
       op: 'tc.mirror.add',
@@ -105,18 +110,20 @@ export function planTcMirrors(out: StepList, spec: NetworkSpec, state: HostState
       output: f.mirredTo as string,
       cookie,
     };
+    const del: Operation = { op: 'tc.mirror.del', dev: f.dev, direction: f.direction, pref: f.pref };
     out.add(
       PHASE.releaseMembers - 2,
       `mirror on ${f.dev}`,
       `Stop mirroring ${f.dev} (${f.direction}) to ${f.mirredTo}`,
-      { op: 'tc.mirror.del', dev: f.dev, direction: f.direction, pref: f.pref },
+      del,
       [back],
     );
   }
   const adding = new Set([...wanted.values()].map((w) => w.dev));
-  for (const dev of tc.clsact) {
-    if (adding.has(dev) || !ours.some((f) => f.dev === dev && removed.has(f))) continue;
-    if (tc.filters.some((f) => f.dev === dev && !removed.has(f))) continue;
+  const left = (dev: string) => tc.filters.some((f) => f.dev === dev && !removed.has(f));
+  const emptied = tc.clsact.filter((dev) => !left(dev) && ours.some((f) => f.dev === dev && removed.has(f)));
+  for (const dev of emptied) {
+    if (adding.has(dev) && !recreated.has(dev)) continue;
     out.add(
       PHASE.releaseMembers - 1,
       `mirror on ${dev}`,
@@ -125,17 +132,19 @@ export function planTcMirrors(out: StepList, spec: NetworkSpec, state: HostState
       [{ op: 'tc.clsact.add', dev }],
     );
   }
-  const used = new Set(tc.filters.filter((f) => !removed.has(f)).map((f) => `${f.dev}|${f.direction}|${f.pref}`));
   for (const dev of adding) {
-    if (!tc.clsact.includes(dev))
-      out.add(
-        PHASE.ovs + 2,
-        `mirror on ${dev}`,
-        `Add a clsact qdisc to ${dev} for mirroring`,
-        { op: 'tc.clsact.add', dev },
-        [{ op: 'tc.clsact.del', dev }],
-      );
+    if (tc.clsact.includes(dev) && !recreated.has(dev)) continue;
+    out.add(
+      PHASE.ovs + 2,
+      `mirror on ${dev}`,
+      `Add a clsact qdisc to ${dev} for mirroring`,
+      { op: 'tc.clsact.add', dev },
+      [{ op: 'tc.clsact.del', dev }],
+    );
   }
+  const used = new Set(
+    tc.filters.filter((f) => !removed.has(f) && !recreated.has(f.dev)).map((f) => `${f.dev}|${f.direction}|${f.pref}`),
+  );
   for (const w of wanted.values()) {
     let pref = TC_PREF_MIN;
     while (used.has(`${w.dev}|${w.direction}|${pref}`)) pref++;
@@ -155,4 +164,19 @@ export function planTcMirrors(out: StepList, spec: NetworkSpec, state: HostState
       { op: 'tc.mirror.del', dev: w.dev, direction: w.direction, pref },
     ]);
   }
+}
+
+/** One entry per source port and direction of the spec's Linux-bridge mirrors, keyed device|direction|output. */
+function wantedTcMirrors(
+  spec: NetworkSpec,
+): Map<string, { dev: string; direction: Direction; output: string; mirror: string }> {
+  const wanted = new Map<string, { dev: string; direction: Direction; output: string; mirror: string }>();
+  for (const m of spec.mirrors) {
+    if (!spec.switches.some((s) => s.name === m.switch && s.type === 'linux')) continue;
+    const dirs: Direction[] = m.direction === 'both' ? ['ingress', 'egress'] : [m.direction];
+    for (const dev of m.sources)
+      for (const direction of dirs)
+        wanted.set(tcKey(dev, direction, m.output), { dev, direction, output: m.output, mirror: m.name });
+  }
+  return wanted;
 }

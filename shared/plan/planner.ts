@@ -196,7 +196,7 @@ export function plan(state: HostState, spec: NetworkSpec, opts: PlanOptions = {}
   // A port re-created or re-enslaved by this plan joins with the kernel's default VLAN, whatever it had before.
   planLinuxBridgeVlans(out, spec, state, new Set([...released, ...replaced]));
   planOvs(out, spec, state, owned, opts);
-  planMirrors(out, spec, state);
+  planMirrors(out, spec, state, replaced);
   planLibvirt(out, spec, state);
   planDhcp(out, spec, state);
   planNat(out, spec, state);

@@ -166,6 +166,32 @@ describe('Linux-bridge mirrors: planning', () => {
     expectExactInverses(host(), spec([tap]));
   });
 
+  it('re-adds the filters of a source the plan re-creates (a VXLAN whose VNI changes), and undoes exactly', () => {
+    const withVx = (vni: number) => {
+      const r = parseSpec({
+        apiVersion: 'novanet/v1',
+        kind: 'HostNetwork',
+        metadata: { name: 'ws' },
+        switches: [{ name: 'br-lab', ports: [{ name: 'p1' }, { name: 'p2' }, { name: 'mon' }] }],
+        overlays: [{ name: 'vx0', type: 'vxlan', vni, remote: '192.0.2.9', switch: 'br-lab' }],
+        mirrors: [{ name: 'tap', switch: 'br-lab', sources: ['vx0'], direction: 'ingress', output: 'mon' }],
+      });
+      if (!r.spec) throw new Error(JSON.stringify(r.issues));
+      return r.spec;
+    };
+    const s = applyAndReplan(host(), withVx(1));
+    expect(s.tc?.filters.map((f) => f.dev)).toEqual(['vx0']);
+    const p = plan(s, withVx(2));
+    expect(p.steps.filter((x) => x.op.op.startsWith('tc.')).map((x) => x.op.op)).toEqual([
+      'tc.mirror.del',
+      'tc.clsact.del',
+      'tc.clsact.add',
+      'tc.mirror.add',
+    ]);
+    applyAndReplan(s, withVx(2));
+    expectExactInverses(s, withVx(2));
+  });
+
   it('moves a mirror to a new output by replacing its filters', () => {
     const s = applyAndReplan(host(), spec([tap]));
     const moved = spec([{ ...tap, output: 'p2' }]);

@@ -104,6 +104,8 @@ const specArb = fc
       fc.record({ name: fc.constantFrom('vxa', 'vxb'), vni: fc.constantFrom(1, 42, 16_777_215), remote: fc.option(fc.constantFrom('192.0.2.1', '192.0.2.2'), { nil: undefined }), dstPort: fc.option(fc.constantFrom(4789, 8472), { nil: undefined }), switchIdx: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }) }),
       { selector: (o) => o.name, maxLength: 2 },
     ),
+    // Linux-bridge mirrors (tc mirred): the switch's first ports copied to its last member.
+    mirror: fc.option(fc.record({ switchIdx: fc.integer({ min: 0, max: 2 }), sources: fc.integer({ min: 1, max: 2 }), direction: fc.constantFrom<'ingress' | 'egress' | 'both'>('ingress', 'egress', 'both') }), { nil: undefined }),
   })
   .map((r): NetworkSpecInput => {
     const free = [...r.order];
@@ -142,8 +144,18 @@ const specArb = fc
       const sw = o.switchIdx !== undefined ? switches[o.switchIdx] : undefined;
       return { name: o.name, type: 'vxlan' as const, vni: o.vni, ...(o.remote ? { remote: o.remote } : {}), ...(o.dstPort ? { dstPort: o.dstPort } : {}), ...(sw ? { switch: sw.name } : {}) };
     });
-    return { apiVersion: 'novanet/v1', kind: 'HostNetwork', metadata: { name: 'ws' }, switches, vlans, bonds, overlays };
+    const mirrors = mirrorOf(r.mirror, switches, overlays);
+    return { apiVersion: 'novanet/v1', kind: 'HostNetwork', metadata: { name: 'ws' }, switches, vlans, bonds, overlays, mirrors };
   });
+
+function mirrorOf(m: { switchIdx: number; sources: number; direction: 'ingress' | 'egress' | 'both' } | undefined, switches: NonNullable<NetworkSpecInput['switches']>, overlays: { name: string; switch?: string }[]): NonNullable<NetworkSpecInput['mirrors']> {
+  const sw = m ? switches[m.switchIdx] : undefined;
+  if (!m || !sw || sw.type !== 'linux') return [];
+  const members = [...(sw.uplinks ?? []), ...(sw.ports ?? []).map((p) => p.name), ...overlays.filter((o) => o.switch === sw.name).map((o) => o.name)];
+  if (members.length < 2) return [];
+  const output = members[members.length - 1]!;
+  return [{ name: 'tap', switch: sw.name, sources: members.slice(0, Math.min(m.sources, members.length - 1)), direction: m.direction, output }];
+}
 
 const scenarioArb = fc.record({ up: fc.array(fc.boolean(), { minLength: POOL.length, maxLength: POOL.length }), first: specArb, second: specArb });
 
@@ -168,8 +180,10 @@ const RUNS = Number(process.env.NOVANET_FC_RUNS ?? 300);
 describe('planner properties (fast-check, simulated host)', () => {
   it('generated scenarios mostly validate (the generator is not vacuous)', () => {
     const samples = fc.sample(scenarioArb, { numRuns: 200, seed: 1 });
-    const ok = samples.map(scenario).filter(Boolean).length;
-    expect(ok).toBeGreaterThan(100);
+    const ok = samples.map(scenario).filter(Boolean);
+    expect(ok.length).toBeGreaterThan(100);
+    // Mirrors are created, kept, changed or removed in a fair share of them.
+    expect(ok.filter((x) => x!.second.mirrors.length + x!.first.mirrors.length > 0).length).toBeGreaterThan(10);
   });
 
   it('plans pass the helper schema, render, apply cleanly, and replanning the result gives zero steps', () => {
