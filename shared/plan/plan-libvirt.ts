@@ -220,6 +220,15 @@ const ifaceType = (m: InterfaceXmlModel) => ('network' in m.source ? 'network' :
 /** What NovaNet writes in a domain's metadata for the NICs of `vm`: every MAC, plus Linux-bridge VLANs. */
 function nicRecords(vm: VmSpec, spec: NetworkSpec): NicVlanRecord[] {
   return vm.nics.map((nic) => {
+    if (nic.network) {
+      // A port group of a mode bridge network on a Linux switch: libvirt knows the group but cannot tag it.
+      const net = spec.networks.find((n) => n.name === nic.network && n.mode === 'bridge');
+      const lsw = spec.switches.find((s) => s.name === net?.bridge && s.type === 'linux');
+      const lg = lsw?.portGroups.find((x) => x.name === nic.portGroup);
+      const vlan = lg ? vlanOfGroup(lg) : {};
+      if (!lsw || !nic.portGroup || !Object.keys(vlan).length) return { mac: nic.mac };
+      return { mac: nic.mac, switch: lsw.name, portGroup: nic.portGroup, ...vlan };
+    }
     const sw = nic.switch ? spec.switches.find((s) => s.name === nic.switch) : undefined;
     const g = sw?.portGroups.find((x) => x.name === nic.portGroup);
     if (!g || !nic.switch || !nic.portGroup) return { mac: nic.mac };

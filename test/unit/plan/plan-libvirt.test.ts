@@ -222,6 +222,25 @@ describe('planner: VM NICs', () => {
     expect(plan(host(), s).steps.at(-1)?.argv.slice(-1)).toEqual(['--config']);
   });
 
+  it('a port group of a mode bridge network on a Linux switch gets its VLAN from NovaNet too', () => {
+    const s = spec({
+      switches: [{ name: 'br-lan', vlanFiltering: true, portGroups: [{ name: 'servers', vlan: 30 }] }],
+      networks: [{ name: 'lan', mode: 'bridge', bridge: 'br-lan' }],
+      vms: [{ name: 'web01', nics: [{ mac: '52:54:00:aa:bb:c1', network: 'lan', portGroup: 'servers' }] }],
+    });
+    const o = ops(plan(host(), s));
+    expect(o.find((x) => x.op === 'virsh.dom.metadata')).toMatchObject({
+      nics: [{ mac: '52:54:00:aa:bb:c1', switch: 'br-lan', portGroup: 'servers', vlan: 30 }],
+    });
+    expect(o.find((x) => x.op === 'virsh.dom.attach')).toMatchObject({
+      nic: { source: { network: 'lan', portGroup: 'servers' } },
+    });
+    expect(o.map((x) => x.op).filter((x) => x === 'virsh.hook.install' || x === 'virsh.dom.tap-vlans')).toEqual([
+      'virsh.hook.install',
+      'virsh.dom.tap-vlans',
+    ]);
+  });
+
   it('on OVS the port group VLAN goes into the interface; on a Linux bridge into the metadata, with the hook and tap VLANs', () => {
     const ovs = ops(
       plan(
