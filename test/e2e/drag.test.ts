@@ -109,7 +109,9 @@ describe.skipIf(skip)('drag an interface onto a port group', () => {
   it('drops the interface on the switch, asks for the port group, and marks the change as pending', async () => {
     await dragNode(page, topo, id(PORT), id(SWITCH));
     await page.locator(`.react-flow__node.is-drop-ok[data-id="${id(SWITCH)}"]`).waitFor();
-    await expect(page.getByTestId('drop-status').textContent()).resolves.toContain('choose a port group');
+    await expect(page.getByTestId('drop-status').textContent()).resolves.toContain(
+      `choose a port group of ${SWITCH} for ${PORT}: servers or none`,
+    );
     await page.mouse.up();
     await page.getByTestId('drop-menu').waitFor();
     await screenshot(page, 'drag-menu-light');

@@ -49,6 +49,12 @@ const pointOf = (e: ReactMouseEvent | MouseEvent | TouchEvent): XY | undefined =
   return t ? { x: t.clientX, y: t.clientY } : undefined;
 };
 
+/** "servers, lab or none": what the menu will offer, said while hovering. */
+function groupNames(choices: Destination[]): string {
+  const names = choices.map((d) => (d.kind === 'switch' && d.portGroup ? d.portGroup : 'none'));
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+}
+
 export function useNodeDrop(onNodesChange: (changes: NodeChange<NetFlowNode>[]) => void) {
   const spec = useContext(SpecContext);
   const rf = useReactFlow<NetFlowNode>();
@@ -78,7 +84,7 @@ export function useNodeDrop(onNodesChange: (changes: NodeChange<NetFlowNode>[]) 
         ? check.reason
         : check.choices.length === 1
           ? `Drop to place ${sourceText(source)} on ${destinationText(check.choices[0]!)}`
-          : `Drop to choose a port group of ${target.data.node.label} for ${sourceText(source)}`;
+          : `Drop to choose a port group of ${target.data.node.label} for ${sourceText(source)}: ${groupNames(check.choices)}`;
       return { id: target.id, check, text };
     },
     [draft],
