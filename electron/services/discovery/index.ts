@@ -14,7 +14,7 @@ import { applyBridgeVlans, parseBridgeVlans } from './parse-bridge';
 import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
-import { readTc } from './read-tc';
+import { readQdiscs, readTc } from './read-tc';
 import { readDefaultRoutes } from './read-routes';
 import { readVmnet } from './vmnet';
 
@@ -66,6 +66,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
 
   // NovaNet's DHCP servers, NAT table and forwarding: files and two small calls, beside everything else.
   const vmnet = readVmnet(run, target);
+  const qdiscs = readQdiscs(run, target, TOOL_TIMEOUT_MS);
   // One `ip` call gives every link with its details and addresses; the other sources run beside it.
   const [ipRes, nsList, ovsRes, virtRes] = await Promise.all([
     timed(async () => parseIpLinks((await call(['ip', ...ipArgs(target, '-j', '-d', 'addr', 'show')])).stdout)),
@@ -102,7 +103,7 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   }
   const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
   links = reconcileOvsLinks(links, ovsBridges);
-  const tc = await readTc(run, target, links, TOOL_TIMEOUT_MS);
+  const tc = await readTc(run, target, links, await qdiscs, TOOL_TIMEOUT_MS);
   const defaultRoutes = await readDefaultRoutes(run, target, TOOL_TIMEOUT_MS);
 
   const sources: Record<SourceName, SourceStatus> = {
