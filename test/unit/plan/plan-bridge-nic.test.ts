@@ -4,12 +4,13 @@
  * the inverses restore the NIC exactly, and validation refuses a switch that would strand a default route.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseSpec, validateSpec } from '../../../shared/spec/validate';
 import type { NetworkSpecInput } from '../../../shared/spec/schema';
 import { plan as makePlan } from '../../../shared/plan/planner';
 import { toolOf } from '../../../shared/plan/operations';
 import { exportSpec } from '../../../shared/plan/export';
-import { applyPlan, canonicalState, hostState, undoSteps, veth } from './sim';
+import { applyPlan, canonicalState, hostState, undoSteps, veth, withLinuxBridge } from './sim';
 
 const MAC = '52:54:00:12:34:56';
 const before = () => {
@@ -127,5 +128,75 @@ describe('bridge my NIC', () => {
         switches: [{ name: 'br0', mac: '01:00:5e:00:00:01' }],
       }).issues,
     ).toEqual([{ path: 'switches[0].mac', message: 'is a multicast address; a bridge needs a unicast MAC' }]);
+  });
+});
+
+describe('bridge my NIC, over random NICs', () => {
+  /** A NIC with 0-2 addresses of 10.20.<n>.0/24, maybe the default route (with or without a metric), maybe
+   * already bridged by an earlier version of the spec (then the bridge exists, owned, with the NIC as port). */
+  const scenarioArb = fc.record({
+    nets: fc.uniqueArray(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 2 }),
+    route: fc.boolean(),
+    metric: fc.option(fc.constantFrom(0, 100, 600), { nil: undefined }),
+    mac: fc.boolean(),
+    existing: fc.boolean(),
+  });
+
+  function scenario(sc: fc.infer<typeof scenarioArb>) {
+    const addresses = sc.nets.map((n) => ({
+      family: 'inet' as const,
+      address: `10.20.${n}.5`,
+      prefixLength: 24,
+      scope: 'global',
+    }));
+    let s = hostState({ links: [veth('eth0', { adminUp: true, mac: MAC, addresses })] });
+    if (sc.existing) {
+      s = withLinuxBridge(s, 'br0', { alias: 'novanet:ws' });
+      s.links.find((l) => l.name === 'br0')!.mac = '02:00:00:00:00:01';
+    }
+    const gateway = `10.20.${sc.nets[0]}.1`;
+    if (sc.route)
+      s.defaultRoutes = [{ gateway, dev: 'eth0', ...(sc.metric !== undefined ? { metric: sc.metric } : {}) }];
+    const sw = {
+      uplinks: ['eth0'],
+      addresses: sc.nets.map((n) => `10.20.${n}.5/24`),
+      ...(sc.mac ? { mac: MAC } : {}),
+      ...(sc.route ? { gateway } : {}),
+    };
+    return { state: s, spec: spec(sw) };
+  }
+
+  it('validates, applies, replans to nothing, and every prefix undoes to exactly the start', () => {
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const { state, spec: s } = scenario(sc);
+        expect(validateSpec(s, state)).toEqual([]);
+        const p = makePlan(state, s);
+        expect(new Set(p.steps.map((x) => toolOf(x.op)))).toEqual(new Set(['ip']));
+        const after = applyPlan(state, p);
+        expect(makePlan(after, s).steps).toEqual([]);
+        expect(after.defaultRoutes ?? []).toEqual(
+          sc.route
+            ? [
+                {
+                  gateway: s.switches[0]!.gateway,
+                  dev: 'br0',
+                  ...(sc.metric !== undefined ? { metric: sc.metric } : {}),
+                },
+              ]
+            : [],
+        );
+        if (sc.mac) expect(after.links.find((l) => l.name === 'br0')!.mac).toBe(MAC);
+        for (let k = 0; k <= p.steps.length; k++) {
+          const partial = applyPlan(state, { ...p, steps: p.steps.slice(0, k) });
+          const undone = undoSteps(partial, p.steps.slice(0, k));
+          expect(canonicalState(undone)).toEqual(canonicalState(state));
+          // The projection leaves MACs out (re-created links get new ones); a bridge kept across the undo keeps its own.
+          const macOf = (x: typeof state) => x.links.find((l) => l.name === 'br0')?.mac;
+          if (sc.existing) expect(macOf(undone)).toBe(macOf(state));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
