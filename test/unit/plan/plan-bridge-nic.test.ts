@@ -134,7 +134,8 @@ describe('bridge my NIC', () => {
 describe('bridge my NIC, over random NICs', () => {
   /** A NIC with 0-2 addresses of 10.20.<n>.0/24, maybe the default route (with or without a metric), maybe
    * already bridged by an earlier version of the spec (then the bridge exists, owned, with the NIC as port). */
-  const scenarioArb = fc.record({
+  type Scenario = { nets: number[]; route: boolean; metric: number | undefined; mac: boolean; existing: boolean };
+  const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
     nets: fc.uniqueArray(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 2 }),
     route: fc.boolean(),
     metric: fc.option(fc.constantFrom(0, 100, 600), { nil: undefined }),
@@ -142,7 +143,7 @@ describe('bridge my NIC, over random NICs', () => {
     existing: fc.boolean(),
   });
 
-  function scenario(sc: fc.infer<typeof scenarioArb>) {
+  function scenario(sc: Scenario) {
     const addresses = sc.nets.map((n) => ({
       family: 'inet' as const,
       address: `10.20.${n}.5`,
