@@ -12,8 +12,15 @@ export const PROBE_DNS_MS = 3000;
 export async function probeDns(target: Target, name: string): Promise<boolean> {
   // `--` ends getent's options: the name is validated as a hostname too, but never read as a flag.
   const args = ['ahosts', '--', name];
+  let getent: string;
+  try {
+    getent = toolPath('getent');
+  } catch {
+    // Without getent there is no DNS probe: it fails before the change, so the trial does not use it.
+    return false;
+  }
   const r = target.netns
-    ? await runTool('ip', ['netns', 'exec', target.netns, toolPath('getent'), ...args], undefined, PROBE_DNS_MS)
+    ? await runTool('ip', ['netns', 'exec', target.netns, getent, ...args], undefined, PROBE_DNS_MS)
     : await runTool('getent', args, undefined, PROBE_DNS_MS);
   return r.exitCode === 0 && r.stdout.trim() !== '';
 }
