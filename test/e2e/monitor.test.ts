@@ -10,13 +10,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, serve, screenshot, ARTIFACTS, CHROMIUM, type Served } from './support/browser';
 import { TopologyPage } from './pages/topology-page';
 import { MonitorPage } from './pages/monitor-page';
+import { CapturePage } from './pages/capture-page';
 import { labAnswers, throwawayStateDirs, until } from './support/lab';
 import { skipSuite } from '../support/requirements';
 
 const LAB = `nnmon${process.pid % 10000}`;
 const skip = skipSuite('monitor (e2e)', {
   root: true,
-  tools: ['ip', 'ping', 'ovs-vsctl', 'ovsdb-server', 'ovs-vswitchd'],
+  tools: ['ip', 'ping', 'tcpdump', 'ovs-vsctl', 'ovsdb-server', 'ovs-vswitchd'],
   files: [{ path: CHROMIUM, pkg: 'chromium' }],
 });
 const VM1 = 'if:vm1-eth0';
@@ -168,5 +169,22 @@ describe.skipIf(skip)('monitor view', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('traffic-toggle').click();
     await until('plain edges again', async () => !/\btraffic\b/.test((await edge.getAttribute('class')) ?? ''));
+  });
+
+  it("captures on a port group from its chart: the series' id is the graph's, resolved to the group's port", async () => {
+    const monitor = new MonitorPage(page);
+    await monitor.open();
+    const key = 'pg:ovsbr0:vlan10';
+    await monitor.chartSeries(key);
+    await monitor.chart(key).getByTestId('chart-capture').click();
+    const cap = new CapturePage(page);
+    await page.getByTestId('capture-view').waitFor();
+    expect(await cap.source()).toBe(`node:${key}`);
+    await cap.fill({ filter: '', count: '', duration: '' });
+    const id = await cap.startNew();
+    await until('the capture to run', async () => (await cap.captureRow(id).getAttribute('data-state')) === 'running');
+    await expect(cap.captureRow(id).textContent()).resolves.toContain('vm4-eth0');
+    await cap.stop();
+    await until('the capture to stop', async () => (await cap.captureRow(id).getAttribute('data-state')) !== 'running');
   });
 });

@@ -1,6 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { Pause, X } from 'lucide-react';
+import { Pause, Radar, X } from 'lucide-react';
 import type { SeriesInfo, StatsRange } from '../../../shared/model/stats';
 import {
   formatAxisTick,
@@ -145,6 +145,8 @@ interface ChartProps {
   paused: boolean;
   loading: boolean;
   onRemove(key: string): void;
+  /** Opens the capture form on the series' graph object (a port group, a VM NIC, an interface). */
+  onCapture?(nodeId: string, label: string): void;
 }
 
 /** One series: receive and transmit over the chosen range; the pointer over it holds it still. */
@@ -201,6 +203,20 @@ export const SeriesChart = memo(function SeriesChart(p: ChartProps) {
             <span className="chart-card__val">{formatRate(last?.txBps, p.unit)}</span>
           </span>
         </span>
+        {p.onCapture && p.info?.nodeId && (
+          <button
+            type="button"
+            className="icon-button icon-button--small"
+            aria-label={`Capture on ${label}`}
+            title="Capture here…"
+            data-testid="chart-capture"
+            onClick={() =>
+              p.onCapture?.(p.info?.nodeId as string, `${label} (${kind ? seriesKindSingular[kind] : 'series'})`)
+            }
+          >
+            <Radar size={14} aria-hidden />
+          </button>
+        )}
         <button
           type="button"
           className="icon-button icon-button--small"

@@ -1,6 +1,7 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useModel } from '../model/model-context';
 import { useToasts } from '../alerts/toast-context';
+import { useOptionalCapture } from '../capture/capture-context';
 import { chartsToCsv } from './csv';
 import { chartsToPng, download, fileStamp } from './export-png';
 import { ErrorsPanel } from './ErrorsPanel';
@@ -35,6 +36,13 @@ export function TrafficPanel({ active }: { active: boolean }) {
   const [paused, setPaused] = useState(false);
   const [exporting, setExporting] = useState<'csv' | 'png' | null>(null);
   const grid = useRef<HTMLDivElement>(null);
+  // The capture model changes with every packet: charts get a stable callback, not the model.
+  const capture = useOptionalCapture();
+  const captureRef = useRef(capture);
+  useLayoutEffect(() => {
+    captureRef.current = capture;
+  });
+  const onCapture = useCallback((nodeId: string, label: string) => captureRef.current?.captureNode(nodeId, label), []);
 
   const lastAt = useMemo(() => {
     let newest = 0;
@@ -113,6 +121,7 @@ export function TrafficPanel({ active }: { active: boolean }) {
                   paused={(paused && prefs.range === '5m') || !active}
                   loading={chart.loading}
                   onRemove={prefs.toggle}
+                  onCapture={capture ? onCapture : undefined}
                 />
               ))}
             </div>
