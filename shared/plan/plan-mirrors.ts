@@ -119,7 +119,9 @@ export function planTcMirrors(
       [back],
     );
   }
-  const adding = new Set([...wanted.values()].map((w) => w.dev));
+  // The first mirror needing a device's qdisc names the step, so the Changes panel groups it with that mirror.
+  const adding = new Map<string, string>();
+  for (const w of wanted.values()) if (!adding.has(w.dev)) adding.set(w.dev, w.mirror);
   const left = (dev: string) => tc.filters.some((f) => f.dev === dev && !removed.has(f));
   const emptied = tc.clsact.filter((dev) => !left(dev) && ours.some((f) => f.dev === dev && removed.has(f)));
   for (const dev of emptied) {
@@ -132,11 +134,11 @@ export function planTcMirrors(
       [{ op: 'tc.clsact.add', dev }],
     );
   }
-  for (const dev of adding) {
+  for (const [dev, mirror] of adding) {
     if (tc.clsact.includes(dev) && !recreated.has(dev)) continue;
     out.add(
       PHASE.ovs + 2,
-      `mirror on ${dev}`,
+      `mirror ${mirror}`,
       `Add a clsact qdisc to ${dev} for mirroring`,
       { op: 'tc.clsact.add', dev },
       [{ op: 'tc.clsact.del', dev }],
