@@ -315,6 +315,57 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
     expect(inactive()).toMatch(new RegExp(`<mac address='${VM_MAC}'/>\\s*<source network='default'`));
   });
 
+  it('edits NAT with a port forward and a DHCP server in their dialogs, errors named, Escape cancels', async () => {
+    const base = subnet.replace(/\.1\/24$/, '');
+    await nets.open('nat');
+    await page.getByTestId('add-nat').click();
+    const nat = page.getByTestId('nat-dialog');
+    await nat.waitFor();
+    await nat.getByTestId('nat-name').fill('nntc-out');
+    await expect(nat.getByTestId('nat-out').inputValue()).resolves.not.toBe('');
+    await page.getByTestId('add-forward').click();
+    await nat.getByTestId('forward-0-port').fill('70000');
+    await nat.getByTestId('forward-0-to').fill(`${base}.10:80`);
+    await nets.fieldError('nat[0].portForwards[0].port').waitFor();
+    await expect(nets.fieldError('nat[0].portForwards[0].port').textContent()).resolves.toMatch(/1 to 65535/);
+    // The host checks speak once the schema is satisfied: a forward to an address in no managed subnet.
+    await nat.getByTestId('forward-0-port').fill('8080');
+    await nat.getByTestId('forward-0-to').fill('10.250.0.10:80');
+    await nets.fieldError('nat[0].portForwards[0].to').waitFor();
+    await expect(nets.fieldError('nat[0].portForwards[0].to').textContent()).resolves.toMatch(
+      /no subnet NovaNet manages/,
+    );
+    await shots(page, 'networks-nat-errors');
+    await nat.getByTestId('forward-0-to').fill(`${base}.10:80`);
+    // Prefilled: the spec's network subnet is the one to masquerade.
+    await expect(nat.getByTestId('nat-source-0').inputValue()).resolves.toBe(`${base}.0/24`);
+    await expect(page.getByTestId('entry-issues').count()).resolves.toBe(0);
+    await nets.save();
+    await nat.waitFor({ state: 'detached' });
+    const row = page.getByTestId('nat-row-nntc-out');
+    await expect(row.textContent()).resolves.toContain(`tcp/8080 → ${base}.10:80`);
+    await expect(row.textContent()).resolves.toContain(`${base}.0/24`);
+    await shots(page, 'networks-nat');
+
+    await page.getByTestId('net-tab-dhcp').click();
+    await page.getByTestId('add-dhcp').click();
+    const dhcp = page.getByTestId('dhcp-dialog');
+    await dhcp.waitFor();
+    await page.getByTestId('add-reservation').click();
+    await dhcp.getByTestId('host-0-mac').fill('00:00:00:00:00:00');
+    await nets.fieldError('dhcp[0].hosts[0].mac').waitFor();
+    await expect(nets.fieldError('dhcp[0].hosts[0].mac').textContent()).resolves.toMatch(/all zeros/);
+    await shots(page, 'networks-dhcp-dialog');
+    await page.keyboard.press('Escape');
+    await dhcp.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('dhcp-panel').textContent()).resolves.toContain('No standalone DHCP servers');
+
+    // Nothing of this is applied: the edits go as they came.
+    await page.getByTestId('discard-edits').click();
+    await page.getByTestId('net-tab-nat').click();
+    await row.waitFor({ state: 'detached' });
+  });
+
   it('removes the network through the UI', async () => {
     await nets.open('networks');
     await nets.removeNetwork(NET);

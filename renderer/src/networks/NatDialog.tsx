@@ -105,6 +105,7 @@ export function NatDialog({
                     type="button"
                     className="button button--small"
                     title={`The subnet of ${c.what}`}
+                    data-testid={`nat-source-suggest-${c.cidr}`}
                     onClick={() => set((x) => ({ ...x, sources: [...(x.sources ?? []), c.cidr] }))}
                   >
                     <Plus size={14} aria-hidden /> {c.cidr} <span className="muted">({c.what})</span>
