@@ -44,6 +44,13 @@ const TC_LINES: Line[] = [
   { line: 'qdisc add dev npq0 root handle 1: htb default 1', feature: 'htb', needs: 2 },
   { line: 'qdisc add dev npq1 root netem delay 1ms', feature: 'netem', needs: 2 },
   { line: 'qdisc add dev npq2 root fq_codel', feature: 'fqCodel', needs: 3 },
+  // Linux-bridge mirrors: the qdisc, the classifier and the action NovaNet's filters use (plan-mirrors.ts).
+  { line: 'qdisc add dev npv1 clsact', feature: 'tcMirred', needs: 1 },
+  {
+    line: 'filter add dev npv1 ingress pref 1 protocol all u32 match u32 0 0 action mirred egress mirror dev npv0',
+    feature: 'tcMirred',
+    needs: 1,
+  },
 ];
 // A table alone proves little; a base chain needs the family's netfilter hooks.
 const NFT_LINES: Line[] = [

@@ -146,7 +146,10 @@ export function validateSpec(spec: NetworkSpec, state: HostState): SpecIssue[] {
   spec.mirrors.forEach((m, i) => {
     const sw = spec.switches.find((s) => s.name === m.switch);
     if (!sw) return add(`mirrors[${i}].switch`, `no switch named ${m.switch} in this spec`);
-    if (sw.type === 'linux') validateTcMirror(m, i, links, created, add);
+    if (sw.type === 'linux') {
+      need(`mirrors[${i}].switch`, 'tcMirred', 'a mirror on a Linux bridge');
+      validateTcMirror(m, i, links, created, add);
+    }
     const onSwitch = new Set([...sw.uplinks, ...sw.ports.map((p) => p.name), ...spec.overlays.filter((o) => o.switch === sw.name).map((o) => o.name)]);
     m.sources.forEach((src, j) => {
       if (!onSwitch.has(src)) add(`mirrors[${i}].sources[${j}]`, `${src} is not a port of ${sw.name}`);

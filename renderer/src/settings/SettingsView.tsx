@@ -16,6 +16,7 @@ const NEEDED_FOR: Record<CapabilityName, string> = {
   htb: 'traffic shaping (QoS)',
   netem: 'delay and loss emulation',
   fqCodel: 'fair queueing',
+  tcMirred: 'port mirrors on Linux bridges',
   nftInet: 'NAT, port forwards and firewall rules',
   nftBridge: 'filtering bridged traffic',
   nftNetdev: 'ingress filtering',

@@ -72,6 +72,21 @@ describe('Linux-bridge mirrors: validation', () => {
       { path: 'mirrors[0].vlans', message: expect.stringContaining('Open vSwitch switches only') },
     ]);
   });
+  it('refuses it on a kernel without clsact, u32 or mirred, saying what is missing', () => {
+    const state = host();
+    state.capabilities = {
+      kernel: 'k',
+      probedAt: 'now',
+      features: { tcMirred: { available: false, probed: true, detail: 'TC classifier not found' } } as never,
+    };
+    expect(validateSpec(spec([tap]), state)).toEqual([
+      {
+        path: 'mirrors[0].switch',
+        message: expect.stringMatching(/a mirror on a Linux bridge needs tc mirred .*\(TC classifier not found\)/),
+      },
+    ]);
+  });
+
   it('refuses a source or output that does not exist on the host', () => {
     const s = spec([tap]);
     s.switches[0]!.ports.push({ name: 'ghost' });

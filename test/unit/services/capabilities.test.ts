@@ -79,13 +79,19 @@ describe('classifyProbe', () => {
   it("classifies this machine's minimal kernel with the kernel's own words as detail", () => {
     const caps = classifyProbe(minimalKernel, ENV, new Date(0));
     const available = capabilityNames.filter((n) => caps.features[n]?.available);
-    expect(available).toEqual(['vxlan', 'ovsUserspaceDatapath', 'htb', 'nftInet', 'nftBridge', 'nftNetdev']);
+    expect(available).toEqual(['vxlan', 'ovsUserspaceDatapath', 'htb', 'tcMirred', 'nftInet', 'nftBridge', 'nftNetdev']);
     expect(caps.features.bridgeVlanFiltering?.detail).toBe('Operation not supported');
     expect(caps.features.vlan8021q?.detail).toBe('Unknown device type');
     expect(caps.features.netem?.detail).toBe('Specified qdisc kind is unknown');
     expect(caps.features.ovsKernelDatapath?.detail).toMatch(/openvswitch kernel module.*No such file or directory/);
     expect(caps).toMatchObject({ kernel: '6.18.44-test', probedAt: '1970-01-01T00:00:00.000Z' });
     expect(Object.keys(caps.features).sort()).toEqual([...capabilityNames].sort());
+  });
+
+  it('finds Linux-bridge mirrors missing when the kernel lacks the u32 classifier or mirred', () => {
+    const tc = { stdout: '', stderr: `${TC_STDERR}Error: TC classifier not found.\nCommand failed -:5\n`, exitCode: 1 };
+    const caps = classifyProbe({ ...minimalKernel, tc }, ENV);
+    expect(caps.features.tcMirred).toMatchObject({ available: false, detail: 'TC classifier not found' });
   });
 
   it('blames the probe, not the feature, when a veth base device could not be made', () => {
