@@ -53,7 +53,11 @@ export function DhcpDialog({
                 path={`${at}.interface`}
                 value={d.interface}
                 testId="dhcp-interface"
-                hint="It must carry an address: dnsmasq serves that subnet."
+                hint={
+                  choices.length
+                    ? 'It must carry an address: dnsmasq serves that subnet.'
+                    : 'No switch or interface here carries an address: give a switch one in the Switches view first.'
+                }
                 options={[
                   ...(d.interface ? [] : [{ value: '', label: 'Choose an interface…' }]),
                   ...listed.map((c) => ({ value: c.name, label: `${c.name} (${c.detail})` })),

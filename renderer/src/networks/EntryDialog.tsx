@@ -5,7 +5,7 @@ import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import type { SpecIssue } from '../../../shared/spec/validate';
 import { LocalIssues } from './LocalIssues';
-import { itemIssues, itemPath, putItem, type SectionKey } from './net-edit';
+import { itemIssues, itemPath, putItem, tidyIssues, type SectionKey } from './net-edit';
 import type { SpecDoc } from '../changes/spec-doc';
 
 type ItemOf<K extends SectionKey> = NonNullable<SpecDoc[K]>[number];
@@ -45,7 +45,7 @@ export function EntryDialog<K extends SectionKey>({
   const doc = s.draft;
   const at = itemPath(doc, section, index);
   const issues: SpecIssue[] = useMemo(
-    () => (doc ? itemIssues(doc, section, index, item, state) : []),
+    () => (doc ? tidyIssues(itemIssues(doc, section, index, item, state)) : []),
     [doc, section, index, item, state],
   );
 

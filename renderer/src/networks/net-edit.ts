@@ -80,6 +80,12 @@ export function itemIssues<K extends SectionKey>(
   }));
 }
 
+/** An empty field needs no second message about its characters: "must not be empty" says it all. */
+export function tidyIssues(issues: SpecIssue[]): SpecIssue[] {
+  const empty = new Set(issues.filter((i) => i.message === 'must not be empty').map((i) => i.path));
+  return issues.filter((i) => !empty.has(i.path) || i.message === 'must not be empty');
+}
+
 export function validCidr(s: string | undefined): s is string {
   return s !== undefined && IPV4_CIDR_RE.test(s);
 }

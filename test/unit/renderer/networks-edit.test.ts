@@ -31,6 +31,7 @@ import {
   setAddress,
   setDhcp,
   suggestFor,
+  tidyIssues,
   type NetworkDoc,
 } from '../../../renderer/src/networks/net-edit';
 import { labState } from '../support/lab-state';
@@ -296,5 +297,14 @@ describe('cards NovaNet may change', () => {
     const doc = moveNic(spec(), 'nntest-vm', '52:54:00:00:00:01', 'virtio', { network: 'n' });
     expect(removeNic(doc, 'nntest-vm', '52:54:00:00:00:01').vms).toEqual([{ name: 'nntest-vm', nics: [] }]);
     expect(removeNic(doc, 'other-vm', '52:54:00:00:00:01')).toBe(doc);
+  });
+});
+
+describe('issues a dialog shows', () => {
+  it('an empty field says so once', () => {
+    const doc = putItem(spec(), 'nat', undefined, { name: 'n', sources: ['10.0.0.0/24'], outInterface: '' });
+    const raw = parseSpec(doc).issues.filter((i) => i.path === 'nat[0].outInterface');
+    expect(raw.length).toBeGreaterThan(1);
+    expect(tidyIssues(raw)).toEqual([{ path: 'nat[0].outInterface', message: 'must not be empty' }]);
   });
 });
