@@ -4,7 +4,8 @@ import { SelectField, TextField } from '../switches/fields';
 import { setKey } from '../switches/spec-edit';
 import { HostsEditor, RangesEditor } from './DhcpRows';
 import { EntryDialog } from './EntryDialog';
-import { dhcpInterfaceChoices, withCurrent, type DhcpDoc } from './net-edit';
+import { dhcpInterfaceChoices, withCurrent } from './entry-choices';
+import type { DhcpDoc } from './net-edit';
 
 /** Comma or space separated addresses -> a list; what is not an address stays for the schema to name. */
 function splitList(text: string): string[] | undefined {

@@ -3,7 +3,8 @@ import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { DhcpDialog } from './DhcpDialog';
 import { EntryTable, PanelHead, SectionIssues } from './EntryTable';
-import { newDhcp, removeItem, sectionOf, type DhcpDoc } from './net-edit';
+import { newDhcp } from './entry-choices';
+import { removeItem, sectionOf, type DhcpDoc } from './net-edit';
 
 /** Standalone DHCP servers, for switches libvirt does not manage. */
 export function DhcpPanel() {

@@ -3,7 +3,8 @@ import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { SelectField } from '../switches/fields';
 import { EntryDialog } from './EntryDialog';
-import { bridgeChoices, hostNicTarget, nicTargetOf, setNicTarget, vmEntry, type NicTarget } from './net-edit';
+import { bridgeChoices } from './net-edit';
+import { hostNicTarget, nicTargetOf, setNicTarget, vmEntry, type NicTarget } from './nic-edit';
 
 /** What the dialog needs of a card: the host's view of it, or a new card's MAC and model. */
 export interface NicRef {

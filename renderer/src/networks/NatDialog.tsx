@@ -5,7 +5,8 @@ import { FieldErrors, SelectField, TextField } from '../switches/fields';
 import { updateList } from '../switches/spec-edit';
 import { CellInput, RemoveCell, RowsTable } from './DhcpRows';
 import { EntryDialog } from './EntryDialog';
-import { natOutChoices, natSourceChoices, withCurrent, type ForwardDoc, type NatDoc } from './net-edit';
+import { natOutChoices, natSourceChoices, withCurrent } from './entry-choices';
+import type { ForwardDoc, NatDoc } from './net-edit';
 
 /** Masquerade of subnets behind a host NIC, and port forwards from that NIC to a VM. */
 export function NatDialog({

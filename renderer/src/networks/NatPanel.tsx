@@ -3,7 +3,8 @@ import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { EntryTable, PanelHead, SectionIssues } from './EntryTable';
 import { NatDialog } from './NatDialog';
-import { newNat, removeItem, sectionOf, type NatDoc } from './net-edit';
+import { newNat } from './entry-choices';
+import { removeItem, sectionOf, type NatDoc } from './net-edit';
 
 /** NAT and port forwards in NovaNet's own nftables table. */
 export function NatPanel() {

@@ -6,6 +6,7 @@ import { useSpec } from '../model/spec-context';
 import { issuesAt } from '../switches/spec-edit';
 import { SectionIssues } from './EntryTable';
 import { MoveNicDialog, describeHost, type NicRef } from './MoveNicDialog';
+import { sectionOf } from './net-edit';
 import {
   describeTarget,
   freshMac,
@@ -14,9 +15,8 @@ import {
   nicLock,
   nicTargetOf,
   removeNic,
-  sectionOf,
   vmEntry,
-} from './net-edit';
+} from './nic-edit';
 
 type Editing = { vm: string; nic: NicRef; isNew?: boolean };
 

@@ -9,23 +9,11 @@ import {
   bridgeChoices,
   changeMode,
   defaultRange,
-  dhcpInterfaceChoices,
   formatExpiry,
-  freshMac,
-  macsInUse,
-  nicLock,
-  removeNic,
-  hostNicTarget,
   itemIssues,
   itemPath,
-  moveNic,
-  natOutChoices,
-  natSourceChoices,
   networkRows,
-  newDhcp,
-  newNat,
   newNetwork,
-  nicTargetOf,
   putItem,
   removeItem,
   setAddress,
@@ -34,6 +22,22 @@ import {
   tidyIssues,
   type NetworkDoc,
 } from '../../../renderer/src/networks/net-edit';
+import {
+  freshMac,
+  macsInUse,
+  nicLock,
+  removeNic,
+  hostNicTarget,
+  moveNic,
+  nicTargetOf,
+} from '../../../renderer/src/networks/nic-edit';
+import {
+  dhcpInterfaceChoices,
+  natOutChoices,
+  natSourceChoices,
+  newDhcp,
+  newNat,
+} from '../../../renderer/src/networks/entry-choices';
 import { labState } from '../support/lab-state';
 
 const state = labState();
