@@ -16,6 +16,7 @@ import {
   nicTargetOf,
   removeNic,
   vmEntry,
+  vmLock,
 } from './nic-edit';
 
 type Editing = { vm: string; nic: NicRef; isNew?: boolean };
@@ -79,7 +80,7 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
   // Cards the spec adds that the VM does not have yet.
   const toAttach = (entry.vm.nics ?? []).filter((n) => !onHost.has(n.mac.toLowerCase()));
   const detach = (mac: string) => s.setDraft((d) => removeNic(d, domain.name, mac));
-  const foreignOwner = domain.owner && domain.owner !== s.specName;
+  const addLock = vmLock(domain, s.specName);
   return (
     <div className="vm-card" data-testid={`vm-${domain.name}`}>
       <div className="vm-card__head">
@@ -96,12 +97,8 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
           type="button"
           className="button button--small vm-card__add"
           onClick={onAdd}
-          disabled={!!foreignOwner}
-          title={
-            foreignOwner
-              ? `The cards of this VM are managed by spec ${domain.owner}`
-              : 'A new card of NovaNet’s on a network or switch'
-          }
+          disabled={!!addLock}
+          title={addLock ?? 'A new card of NovaNet’s on a network or switch'}
           data-testid={`add-nic-${domain.name}`}
         >
           <Plus size={14} aria-hidden /> Add network card…

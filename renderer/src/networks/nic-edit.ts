@@ -66,14 +66,22 @@ export function describeTarget(t: NicTarget): string {
  * domain's NovaNet metadata names the spec and lists their MACs. The button says so before the validator would.
  */
 export function nicLock(
-  domain: { owner?: string; xml?: string },
+  domain: { owner?: string; xml?: string; persistent?: boolean },
   specName: string | undefined,
   mac: string,
 ): string | null {
-  if (domain.owner && domain.owner !== specName)
-    return `The cards of this VM are managed by spec ${domain.owner}; one spec manages a VM's cards.`;
+  const vm = vmLock(domain, specName);
+  if (vm) return vm;
   if (specName && domain.owner === specName && attachedByNovanet(domain.xml, mac)) return null;
   return 'NovaNet did not attach this card, so it leaves it alone: add a card of its own instead.';
+}
+
+/** Why this spec cannot give the VM cards at all, or null. */
+export function vmLock(domain: { owner?: string; persistent?: boolean }, specName: string | undefined): string | null {
+  if (domain.persistent === false) return 'This VM is transient: it has no definition to keep NovaNet’s cards in.';
+  if (domain.owner && domain.owner !== specName)
+    return `The cards of this VM are managed by spec ${domain.owner}; one spec manages a VM's cards.`;
+  return null;
 }
 
 function attachedByNovanet(xml: string | undefined, mac: string): boolean {

@@ -291,6 +291,7 @@ describe('cards NovaNet may change', () => {
     expect(nicLock({ owner: 'ws', xml }, 'ws', '52:54:00:00:00:02')).toMatch(/did not attach/);
     expect(nicLock({}, 'ws', '52:54:00:00:00:01')).toMatch(/did not attach/);
     expect(nicLock({ owner: 'other', xml }, 'ws', '52:54:00:00:00:01')).toMatch(/managed by spec other/);
+    expect(nicLock({ owner: 'ws', xml, persistent: false }, 'ws', '52:54:00:00:00:01')).toMatch(/transient/);
   });
 
   it('a new card gets a QEMU MAC nobody uses; detaching takes it out of the spec only', () => {
