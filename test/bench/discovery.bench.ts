@@ -36,9 +36,15 @@ async function main(): Promise<void> {
     execFileSync('ip', ['-n', NS, '-batch', '-'], { input: lines.join('\n') + '\n' });
     const target = { netns: NS };
     // The very calls discover() makes, in parallel, with nothing done to their output.
+    // For a namespace without OVS or libvirt: links, addresses and default routes in one `ip` batch; qdiscs (for
+    // Linux-bridge mirrors); NovaNet's nft table and forwarding, read inside the namespace. The lease files are
+    // plain reads and left out of the floor.
     const raw = () =>
       Promise.all([
-        run(['ip', '-n', NS, '-j', '-d', 'addr', 'show']),
+        run(['ip', '-n', NS, '-d', '-j', '-batch', '-'], { input: 'addr show\nroute show default\n' }),
+        run(['tc', '-n', NS, '-j', 'qdisc', 'show']),
+        run(['ip', 'netns', 'exec', NS, 'nft', '-j', 'list', 'table', 'inet', 'novanet'], { okExitCodes: [1] }),
+        run(['ip', 'netns', 'exec', NS, 'sysctl', '-n', 'net.ipv4.ip_forward']),
       ]);
     const full = async () => {
       const s = await discover(target);

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { readdir } from 'node:fs/promises';
-import type { HostState, Link, LinuxBridge, OvsBridge, LibvirtNetwork, Domain, SourceName, SourceStatus } from '../../../shared/model/host-state';
+import type { DefaultRoute, HostState, Link, LinuxBridge, OvsBridge, LibvirtNetwork, Domain, SourceName, SourceStatus } from '../../../shared/model/host-state';
 import { DEFAULT_LIBVIRT_URI, type Target } from '../../../shared/model/target';
 import { NotFoundError } from '../../../shared/ipc/errors';
 import { run as defaultRun, ToolError, type Runner } from '../runner';
@@ -15,10 +15,18 @@ import { ovsListArgs, parseOvs } from './parse-ovs';
 import { parseDomainXml, parseNetworkXml, parseVirshLists, splitDumps, virshDumpCommand, virshListCommand } from './parse-virsh';
 import { reconcileOvsLinks } from './reconcile';
 import { readQdiscs, readTc } from './read-tc';
-import { readDefaultRoutes } from './read-routes';
+import { parseDefaultRoutes } from './read-routes';
 import { readVmnet } from './vmnet';
 
 export const TOOL_TIMEOUT_MS = 8_000;
+
+/** What one `ip -d -j -batch -` reads: every link with details and addresses, then the IPv4 default routes. */
+const IP_BATCH = 'addr show\nroute show default\n';
+
+/** `ip -j -batch` prints one JSON document per command, each on one line. */
+function jsonLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith('['));
+}
 
 function ipArgs(target: Target, ...args: string[]): string[] {
   return target.netns ? ['-n', target.netns, ...args] : args;
@@ -62,14 +70,20 @@ export interface DiscoverOptions {
 export async function discover(target: Target, opts: DiscoverOptions = {}): Promise<HostState> {
   const run = opts.run ?? defaultRun;
   const t = { timeoutMs: TOOL_TIMEOUT_MS };
-  const call = (argv: string[]) => run(argv, t).catch((err) => notFoundIfNoNetns(err, target));
+  const call = (argv: string[], input?: string) => run(argv, { ...t, input }).catch((err) => notFoundIfNoNetns(err, target));
 
   // NovaNet's DHCP servers, NAT table and forwarding: files and two small calls, beside everything else.
   const vmnet = readVmnet(run, target);
   const qdiscs = readQdiscs(run, target, TOOL_TIMEOUT_MS);
   // One `ip` call gives every link with its details and addresses; the other sources run beside it.
+  // The default routes ("bridge my NIC" moves them) come from the same process, as a second batch line.
+  let defaultRoutes: DefaultRoute[] | undefined;
   const [ipRes, nsList, ovsRes, virtRes] = await Promise.all([
-    timed(async () => parseIpLinks((await call(['ip', ...ipArgs(target, '-j', '-d', 'addr', 'show')])).stdout)),
+    timed(async () => {
+      const [addrJson = '', routeJson] = jsonLines((await call(['ip', ...ipArgs(target, '-d', '-j', '-batch', '-')], IP_BATCH)).stdout);
+      if (routeJson !== undefined) defaultRoutes = parseDefaultRoutes(routeJson);
+      return parseIpLinks(addrJson);
+    }),
     listNamespaces(),
     target.netns && !target.ovsDb ? skipped('a namespace target without --ovs-db has no Open vSwitch database') : timed(() => readOvs(run, target)),
     target.netns && !target.libvirtUri ? skipped('libvirt is read on the host; pass --libvirt URI to include it') : timed(() => readLibvirt(run, target)),
@@ -104,7 +118,6 @@ export async function discover(target: Target, opts: DiscoverOptions = {}): Prom
   const ovsBridges: OvsBridge[] = ovsRes.value ?? [];
   links = reconcileOvsLinks(links, ovsBridges);
   const tc = await readTc(run, target, links, await qdiscs, TOOL_TIMEOUT_MS);
-  const defaultRoutes = await readDefaultRoutes(run, target, TOOL_TIMEOUT_MS);
 
   const sources: Record<SourceName, SourceStatus> = {
     netns: nsRes.status,
