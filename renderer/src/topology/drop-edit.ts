@@ -7,6 +7,7 @@
 import { nodeKindLabels, type GraphNode, type NodeKind, type TopologyGraph } from '../../../shared/topology/graph';
 import { nicModels } from '../../../shared/spec/vm-networks';
 import type { PortDoc, SpecDoc, SwitchDoc } from '../changes/spec-doc';
+import { moveNic, type NicTarget } from '../networks/nic-edit';
 
 /** An interface of the target namespace, or a VM's NIC (found by its MAC). */
 export type DragSource =
@@ -198,24 +199,11 @@ function placeInterface(doc: SpecDoc, name: string, dest: Destination): SpecDoc 
   return { ...doc, switches };
 }
 
-type VmDoc = NonNullable<SpecDoc['vms']>[number];
-type NicDoc = NonNullable<VmDoc['nics']>[number];
-
 function placeVnic(doc: SpecDoc, source: Extract<DragSource, { kind: 'vnic' }>, dest: Destination): SpecDoc {
-  const vms = doc.vms ?? [];
-  const vm: VmDoc = vms.find((v) => v.name === source.vm) ?? { name: source.vm, nics: [] };
-  const nics = vm.nics ?? [];
-  const old = nics.find((n) => n.mac.toLowerCase() === source.mac);
-  // The model stays what the VM has: a new entry without one would mean virtio, a silent model change.
-  const model = old?.model ?? source.model;
-  const nic: NicDoc = {
-    mac: old?.mac ?? source.mac,
-    ...(dest.kind === 'network'
+  const target: NicTarget =
+    dest.kind === 'network'
       ? { network: dest.network }
-      : { switch: dest.switch, ...(dest.portGroup ? { portGroup: dest.portGroup } : {}) }),
-    ...(model ? { model: model as NicDoc['model'] } : {}),
-  };
-  const next: VmDoc = { ...vm, nics: old ? nics.map((n) => (n === old ? nic : n)) : [...nics, nic] };
-  const listed = vms.some((v) => v.name === source.vm);
-  return { ...doc, vms: listed ? vms.map((v) => (v.name === source.vm ? next : v)) : [...vms, next] };
+      : { switch: dest.switch, ...(dest.portGroup ? { portGroup: dest.portGroup } : {}) };
+  // The model stays what the VM has: a new entry without one would mean virtio, a silent model change.
+  return moveNic(doc, source.vm, source.mac, source.model, target);
 }
