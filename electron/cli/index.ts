@@ -63,7 +63,8 @@ export function buildProgram(): Command {
           info = await labUp(opts.labName);
           startedLab = true;
         }
-        target = info.target;
+        // The lab's namespaces, plus the libvirt connection when one is named (libvirt is not namespaced).
+        target = { ...info.target, ...(target.libvirtUri ? { libvirtUri: target.libvirtUri } : {}) };
       }
       const services = createServices({ transport: 'web', defaultTarget: target, lab: !!opts.lab, labName: opts.labName });
       const web = await startWebServer({ services, rendererDir: rendererDir(), host: opts.host, port: opts.port });

@@ -87,7 +87,8 @@ describe.skipIf(!!reason)('qemu hook: Linux-bridge port-group VLAN on a VM tap, 
     expect((await vm.run('ip netns exec vm ping -c 1 -W 1 10.20.0.2', { timeoutMs: 20_000 })).exitCode).not.toBe(0);
     await sh(hook);
     expect(await vlansOfTap()).toEqual([{ vlan: 20, flags: ['PVID', 'Egress Untagged'] }]);
-    await sh('ip netns exec vm ping -c 1 -W 2 10.20.0.2');
+    // -w: ping keeps sending until the first reply (the neighbour entry failed before the hook; TCG is slow).
+    await sh('ip netns exec vm ping -c 1 -w 10 10.20.0.2');
   });
 
   it('after a restart (a new tap in VLAN 1) the hook sets the VLAN again from the metadata', async () => {
@@ -95,6 +96,7 @@ describe.skipIf(!!reason)('qemu hook: Linux-bridge port-group VLAN on a VM tap, 
     expect(await vlansOfTap()).toEqual([{ vlan: 1, flags: ['PVID', 'Egress Untagged'] }]);
     await sh(hook);
     expect(await vlansOfTap()).toEqual([{ vlan: 20, flags: ['PVID', 'Egress Untagged'] }]);
-    await sh('ip netns exec vm ping -c 1 -W 2 10.20.0.2');
+    // -w: ping keeps sending until the first reply (the neighbour entry failed before the hook; TCG is slow).
+    await sh('ip netns exec vm ping -c 1 -w 10 10.20.0.2');
   });
 });
