@@ -194,6 +194,14 @@ function checkDhcp(spec: VmNetworkSpecView, state: HostState, add: Add): void {
   spec.dhcp.forEach((d, i) => {
     const at = `dhcp[${i}]`;
     const lv = libvirtBridges.get(d.interface);
+    const other = state.vmnet?.dnsmasq.find(
+      (x) => x.interface === d.interface && x.owner !== spec.metadata.name && x.running,
+    );
+    if (other)
+      return add(
+        `${at}.interface`,
+        `${d.interface} already has a DHCP server of spec ${other.owner} (${other.name}); one dnsmasq per interface`,
+      );
     if (lv)
       return add(
         `${at}.interface`,
@@ -230,6 +238,14 @@ function checkNat(spec: VmNetworkSpecView, state: HostState, add: Add): void {
   const switches = new Set((spec.switches ?? []).map((s) => s.name));
   const links = new Set(state.links.map((l) => l.name));
   const forwards = new Map<string, string>();
+  // The `inet novanet` table is one per target and belongs to the spec that loaded it.
+  const natOwner = state.vmnet?.nft?.exists ? state.vmnet.nft.owner : undefined;
+  if (spec.nat.length && natOwner && natOwner !== spec.metadata.name) {
+    add(
+      'nat[0]',
+      `the NAT table inet novanet on this target belongs to spec ${natOwner}; put these rules in that spec`,
+    );
+  }
   spec.nat.forEach((n, i) => {
     const at = `nat[${i}]`;
     if (!links.has(n.outInterface) && !switches.has(n.outInterface))

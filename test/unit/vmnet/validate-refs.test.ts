@@ -179,3 +179,42 @@ describe('VM NICs', () => {
     ]);
   });
 });
+
+describe("another spec's DHCP server or NAT table on the same target", () => {
+  const ok = { status: 'ok' as const, durationMs: 1 };
+  const withVmnet = (vmnet: Partial<NonNullable<ReturnType<typeof host>['vmnet']>>) => ({
+    ...host(),
+    vmnet: { dnsmasq: [], nft: null, forwarding: null, sources: { dnsmasq: ok, nft: ok, sysctl: ok }, ...vmnet },
+  });
+  const lab = (owner: string, running = true) => ({
+    owner,
+    name: 'lab',
+    interface: 'br-lan',
+    config: lanDhcp(),
+    running,
+    leaseFile: `/run/novanet/vmnet/host/dnsmasq/${owner}/lab.leases`,
+  });
+
+  it('a running dnsmasq of another spec on the interface is named; our own or a dead one is not', () => {
+    expect(validateVmNetworks(spec({ dhcp: [lanDhcp()] }), withVmnet({ dnsmasq: [lab('other')] }))).toEqual([
+      {
+        path: 'dhcp[0].interface',
+        message: 'br-lan already has a DHCP server of spec other (lab); one dnsmasq per interface',
+      },
+    ]);
+    expect(validateVmNetworks(spec({ dhcp: [lanDhcp()] }), withVmnet({ dnsmasq: [lab('ws')] }))).toEqual([]);
+    expect(validateVmNetworks(spec({ dhcp: [lanDhcp()] }), withVmnet({ dnsmasq: [lab('other', false)] }))).toEqual([]);
+  });
+
+  it('the NAT table of another spec is not replaced: the first nat entry says whose it is', () => {
+    const nft = { exists: true, masquerade: [], forwards: [], drift: [], owner: 'other' };
+    expect(validateVmNetworks(spec({ nat: [lanOut] }), withVmnet({ nft }))).toEqual([
+      {
+        path: 'nat[0]',
+        message: 'the NAT table inet novanet on this target belongs to spec other; put these rules in that spec',
+      },
+    ]);
+    expect(validateVmNetworks(spec({ nat: [lanOut] }), withVmnet({ nft: { ...nft, owner: 'ws' } }))).toEqual([]);
+    expect(validateVmNetworks(spec({}), withVmnet({ nft }))).toEqual([]);
+  });
+});
