@@ -1,26 +1,21 @@
 /** `novanet capture ...` refusals: exit 2 for bad input, 3 for a missing namespace, and nothing started or recorded. */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, main } from '../../../electron/cli/index';
 import { resolveTool } from '../../../electron/services/runner';
+import { captureCliOutput } from '../../support/cli-output';
 
-let out: MockInstance;
-let err: MockInstance;
 let dir: string;
 const saved = process.env.NOVANET_CONFIG_DIR;
-const stderr = () => err.mock.calls.map((c) => String(c[0])).join('');
+const { stdout, stderr } = captureCliOutput();
 
 beforeEach(() => {
-  out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   dir = mkdtempSync(join(tmpdir(), 'nn-capcli-'));
   process.env.NOVANET_CONFIG_DIR = join(dir, 'config');
 });
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   if (saved === undefined) delete process.env.NOVANET_CONFIG_DIR;
   else process.env.NOVANET_CONFIG_DIR = saved;
   rmSync(dir, { recursive: true, force: true });
@@ -92,6 +87,6 @@ describe('novanet capture stop / list / delete', () => {
   });
   it('lists nothing yet', async () => {
     expect(await main(['capture', 'list'])).toBe(EXIT.ok);
-    expect(out.mock.calls.map((c) => String(c[0])).join('')).toBe('No captures yet.\n');
+    expect(stdout()).toBe('No captures yet.\n');
   });
 });

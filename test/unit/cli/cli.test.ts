@@ -1,24 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeFor, main } from '../../../electron/cli/index';
 import { NotFoundError, PermissionError, UnavailableError, ValidationError } from '../../../shared/ipc/errors';
 import { VERSION } from '../../../electron/services/version';
+import { captureCliOutput } from '../../support/cli-output';
 
 const MISSING_NS = 'novanet-does-not-exist-xyz';
 
-let out: MockInstance;
-let err: MockInstance;
-const stdout = () => out.mock.calls.map((c) => String(c[0])).join('');
-const stderr = () => err.mock.calls.map((c) => String(c[0])).join('');
-
-beforeEach(() => {
-  out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { stdout, stderr } = captureCliOutput();
 
 describe('novanet --help and --version', () => {
   it('lists the commands and exits 0', async () => {

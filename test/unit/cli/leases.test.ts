@@ -1,20 +1,9 @@
 /** `novanet leases`: flags validated like every other command (exit 2 names the flag, 3 for a missing namespace). */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../../electron/cli/index';
+import { captureCliOutput } from '../../support/cli-output';
 
-let out: MockInstance;
-let err: MockInstance;
-const stdout = () => out.mock.calls.map((c) => String(c[0])).join('');
-const stderr = () => err.mock.calls.map((c) => String(c[0])).join('');
-
-beforeEach(() => {
-  out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { stdout, stderr } = captureCliOutput();
 
 describe('novanet leases', () => {
   it('is listed in the help with its flags', async () => {

@@ -1,21 +1,11 @@
 /** `novanet stats` through the real CLI entry: exit codes for bad input, and a real read of this host's lo. */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../../electron/cli/index';
 import { parseStatsOptions } from '../../../electron/cli/stats-command';
 import { statsSampleSchema } from '../../../shared/model/stats';
+import { captureCliOutput } from '../../support/cli-output';
 
-let out: MockInstance;
-let err: MockInstance;
-const stdout = () => out.mock.calls.map((c) => String(c[0])).join('');
-const stderr = () => err.mock.calls.map((c) => String(c[0])).join('');
-beforeEach(() => {
-  out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { stdout, stderr } = captureCliOutput();
 
 describe('novanet stats input', () => {
   it.each([
