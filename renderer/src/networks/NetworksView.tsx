@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { CircleAlert, Lock } from 'lucide-react';
+import { CircleAlert } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { ErrorState, LoadingState, WithCode } from '../app/StatePanels';
 import { SpecBar } from '../switches/SpecBar';
-import { YamlEditor } from '../switches/YamlEditor';
+import { EditingLockedBanner, LockedYamlEditor } from '../switches/EditingLocked';
 import { NetworksPanel } from './NetworksPanel';
 import { DhcpPanel } from './DhcpPanel';
 import { NatPanel } from './NatPanel';
@@ -78,16 +78,9 @@ export function NetworksView() {
           </div>
         </div>
       )}
-      {locked && (
-        <div className="banner" role="status" data-testid="editing-locked">
-          <Lock size={16} className="banner__icon" aria-hidden />
-          <div className="banner__text">Editing is paused while the changes are applied and on trial.</div>
-        </div>
-      )}
+      {locked && <EditingLockedBanner />}
       {yaml ? (
-        <fieldset className="switches__lock" disabled={locked}>
-          <YamlEditor />
-        </fieldset>
+        <LockedYamlEditor locked={locked} />
       ) : (
         <>
           <div className="net-tabs" role="tablist" aria-label="Networks">

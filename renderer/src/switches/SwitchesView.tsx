@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { CircleAlert, Lock, Plus } from 'lucide-react';
+import { CircleAlert, Plus } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { EmptyState, ErrorState, LoadingState } from '../app/StatePanels';
 import { SpecBar } from './SpecBar';
 import { SwitchList } from './SwitchList';
 import { SwitchEditor } from './SwitchEditor';
-import { YamlEditor } from './YamlEditor';
+import { EditingLockedBanner, LockedYamlEditor } from './EditingLocked';
 import { addSwitch, removeSwitch, switchesOf, updateSwitch } from './spec-edit';
 import { mirrorShown, renameMirrorSwitch } from './mirror-edit';
 import '../styles/switches.css';
@@ -61,16 +61,9 @@ export function SwitchesView() {
           </div>
         </div>
       )}
-      {locked && (
-        <div className="banner" role="status" data-testid="editing-locked">
-          <Lock size={16} className="banner__icon" aria-hidden />
-          <div className="banner__text">Editing is paused while the changes are applied and on trial.</div>
-        </div>
-      )}
+      {locked && <EditingLockedBanner />}
       {yaml ? (
-        <fieldset className="switches__lock" disabled={locked}>
-          <YamlEditor />
-        </fieldset>
+        <LockedYamlEditor locked={locked} />
       ) : (
         <fieldset className="switches__body switches__lock" disabled={locked}>
           <SwitchList
