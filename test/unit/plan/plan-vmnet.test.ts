@@ -15,26 +15,13 @@ import { displayArgv } from '../../../shared/plan/render';
 import { dnsmasqFiles } from '../../../shared/plan/operations-vmnet';
 import { hostState, veth, withLinuxBridge } from './sim';
 import { applyAll, canonicalVmnet, emptyVmnet } from './sim-vmnet';
+import { lanDhcp, lanOut } from '../vmnet/support';
 
 const TARGET = { netns: 'sim' };
 type Dhcp = NonNullable<NetworkSpecInput['dhcp']>[number];
 type Nat = NonNullable<NetworkSpecInput['nat']>[number];
 
-const lanDhcp = (over: Partial<Dhcp> = {}): Dhcp => ({
-  name: 'lan-dhcp',
-  interface: 'br-lan',
-  ranges: [{ start: '10.10.0.100', end: '10.10.0.150', leaseTime: '1h' }],
-  hosts: [{ mac: '02:00:00:00:00:42', name: 'c2', ip: '10.10.0.42' }],
-  options: { router: '10.10.0.1', dns: ['10.10.0.1'] },
-  ...over,
-});
-const lanNat = (over: Partial<Nat> = {}): Nat => ({
-  name: 'lan-out',
-  sources: ['10.10.0.0/24'],
-  outInterface: 'enp3s0',
-  portForwards: [{ protocol: 'tcp', port: 8080, to: '10.10.0.42:80' }],
-  ...over,
-});
+const lanNat = (over: Partial<Nat> = {}): Nat => ({ ...lanOut, ...over });
 
 function spec(parts: { dhcp?: Dhcp[]; nat?: Nat[] }, name = 'ws'): NetworkSpec {
   const switches = [{ name: 'br-lan', addresses: ['10.10.0.1/24'], uplinks: ['enp4s0'] }];
