@@ -8,6 +8,7 @@ import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 import { buildDnsmasqConf } from '../../shared/plan/dnsmasq-conf';
 import { dnsmasqFiles, VMNET_RUN_DIR, type VmnetOperation } from '../../shared/plan/operations-vmnet';
+import { endPid } from './end-pid';
 import type { Emit } from './execute';
 import { complaint, makeRunDir, pruneEmptyDirs, runInTarget } from './in-target';
 
@@ -26,21 +27,6 @@ export function dnsmasqPid(pidFile: string, conf: string): number | undefined {
   }
 }
 
-async function endProcess(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  process.kill(pid, 'SIGTERM');
-  const end = Date.now() + 3000;
-  while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  if (alive()) process.kill(pid, 'SIGKILL');
-}
-
 type Files = ReturnType<typeof dnsmasqFiles>;
 
 /** Ends the running instance; returns its config when one was running (to bring it back if need be). */
@@ -49,7 +35,7 @@ async function stopRunning(files: Files, emit: Emit): Promise<string | undefined
   if (pid === undefined) return undefined;
   const conf = readFileSync(files.conf, 'utf8');
   emit({ type: 'command', argv: ['kill', '-TERM', String(pid)], exitCode: 0 });
-  await endProcess(pid);
+  await endPid(pid);
   return conf;
 }
 

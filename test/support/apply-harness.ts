@@ -23,6 +23,7 @@ import { plan as makePlan } from '../../shared/plan/planner';
 import type { Plan } from '../../shared/plan/operations';
 import { globalAddresses } from '../../shared/plan/observed';
 import type { HelperEvent } from '../../shared/plan/helper-protocol';
+import { endPid } from '../../helpers/lib/end-pid';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const OVS_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
@@ -303,22 +304,8 @@ function readPid(file: string): number {
   return pid;
 }
 
-/** Ends one process we started: SIGTERM, then SIGKILL after 3 s. */
-export async function endPid(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(pid, 'SIGTERM');
-  const end = Date.now() + 3000;
-  while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-  if (alive()) process.kill(pid, 'SIGKILL');
-}
+/** Ends one process we started, by PID (the helper's own SIGTERM-then-SIGKILL). */
+export { endPid };
 
 /** Ping from inside a namespace; true when one answer came back. */
 export async function pingFrom(ns: string, address: string, count = 1, waitS = 1): Promise<boolean> {
