@@ -43,20 +43,26 @@ export function helperBinary(): Promise<string> {
     // Readable by others, so a test can also run it as an unprivileged user (it must refuse to work then).
     chmodSync(dir, 0o755);
     const outfile = join(dir, 'novanet-helper.mjs');
-    await build({
-      absWorkingDir: REPO,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      logLevel: 'warning',
-      entryPoints: [join(REPO, 'helpers/novanet-helper.ts')],
-      outfile,
-      banner: { js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);" },
-    });
+    await bundleForNode('helpers/novanet-helper.ts', outfile);
     return outfile;
   })();
   return helperPath;
+}
+
+/** Bundles one entry (a path below REPO) into an ESM file for node, with the esbuild options of scripts/build.mjs. */
+export async function bundleForNode(entry: string, outfile: string, define?: Record<string, string>): Promise<void> {
+  await build({
+    absWorkingDir: REPO,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+    define,
+    entryPoints: [join(REPO, entry)],
+    outfile,
+    banner: { js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);" },
+  });
 }
 
 /** Removes the helper build (call in afterAll; test workers do not always see 'exit'). */

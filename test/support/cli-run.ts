@@ -7,8 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { helperBinary, REPO } from './apply-harness';
+import { bundleForNode, helperBinary, REPO } from './apply-harness';
 
 export interface CliResult {
   code: number | null;
@@ -26,20 +25,7 @@ export class CliRunner {
   async build(): Promise<void> {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
     this.bin = join(this.dir, 'novanet.mjs');
-    await build({
-      absWorkingDir: REPO,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      logLevel: 'warning',
-      define: { __NOVANET_VERSION__: JSON.stringify(pkg.version) },
-      entryPoints: [join(REPO, 'electron/cli/entry.ts')],
-      outfile: this.bin,
-      banner: {
-        js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);",
-      },
-    });
+    await bundleForNode('electron/cli/entry.ts', this.bin, { __NOVANET_VERSION__: JSON.stringify(pkg.version) });
     this.helper = await helperBinary();
     mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
   }
