@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { ArrowRight } from 'lucide-react';
-import { Dialog } from '../changes/Dialog';
+import { BlockerFooter, Dialog } from '../changes/Dialog';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import {
@@ -57,15 +57,9 @@ export function BridgeNicWizard({ nic: initial, onClose }: { nic?: string; onClo
       onClose={onClose}
       onSubmit={submit}
       footer={
-        <>
-          {blocker && <span className="dialog__reason">{blocker}</span>}
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!!blocker} data-testid="bridge-nic-add">
-            Add to spec
-          </button>
-        </>
+        <BlockerFooter blocker={blocker} onCancel={onClose} submitTestId="bridge-nic-add">
+          Add to spec
+        </BlockerFooter>
       }
     >
       <p>

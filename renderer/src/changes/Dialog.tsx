@@ -64,3 +64,33 @@ export function Dialog({
     </dialog>
   );
 }
+
+/**
+ * The footer of a confirm-style dialog: why it cannot go ahead (if anything stops it), Cancel, and the submit
+ * button, disabled while there is a reason. `autofocusCancel` starts focus on Cancel (for destructive confirms).
+ */
+export function BlockerFooter({
+  blocker,
+  onCancel,
+  submitTestId,
+  autofocusCancel,
+  children,
+}: {
+  blocker: string | null | undefined;
+  onCancel(): void;
+  submitTestId: string;
+  autofocusCancel?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {blocker && <span className="dialog__reason">{blocker}</span>}
+      <button type="button" className="button" onClick={onCancel} data-autofocus={autofocusCancel || undefined}>
+        Cancel
+      </button>
+      <button type="submit" className="button button--primary" disabled={!!blocker} data-testid={submitTestId}>
+        {children}
+      </button>
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { CircleAlert, LoaderCircle, TriangleAlert, Undo2 } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { specQueryKeys, useSpec } from '../model/spec-context';
-import { Dialog } from './Dialog';
+import { BlockerFooter, Dialog } from './Dialog';
 import { PlanGroups } from './PlanGroups';
 import { asSpecDoc, emptySpec, type SpecDoc } from './spec-doc';
 
@@ -50,16 +50,10 @@ export function RevertDialog({ spec, version, onClose }: { spec: string; version
       onClose={onClose}
       onSubmit={confirm}
       footer={
-        <>
-          {blocker && <span className="dialog__reason">{blocker}</span>}
-          <button type="button" className="button" onClick={onClose} data-autofocus>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!!blocker} data-testid="revert-confirm">
-            <Undo2 size={16} aria-hidden />
-            Revert{steps.length ? ` (${steps.length} step${steps.length === 1 ? '' : 's'})` : ''}
-          </button>
-        </>
+        <BlockerFooter blocker={blocker} onCancel={onClose} submitTestId="revert-confirm" autofocusCancel>
+          <Undo2 size={16} aria-hidden />
+          Revert{steps.length ? ` (${steps.length} step${steps.length === 1 ? '' : 's'})` : ''}
+        </BlockerFooter>
       }
     >
       <p>

@@ -2,7 +2,7 @@ import { useContext, useState } from 'react';
 import { Layers } from 'lucide-react';
 import type { GraphNode, TopologyGraph } from '../../../shared/topology/graph';
 import { SpecContext } from '../model/spec-context';
-import { Dialog } from '../changes/Dialog';
+import { BlockerFooter, Dialog } from '../changes/Dialog';
 import {
   destinationsFor,
   destinationText,
@@ -78,15 +78,9 @@ function PlaceDialog({ title, choices, refused, specName, onPick, onClose }: Dia
       onClose={onClose}
       onSubmit={submit}
       footer={
-        <>
-          {blocker && <span className="dialog__reason">{blocker}</span>}
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!!blocker} data-testid="place-confirm">
-            Place
-          </button>
-        </>
+        <BlockerFooter blocker={blocker} onCancel={onClose} submitTestId="place-confirm">
+          Place
+        </BlockerFooter>
       }
     >
       <fieldset className="place-choices" aria-label="Destination">
