@@ -3,6 +3,7 @@ import { CircleAlert } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { ErrorState, LoadingState, WithCode } from '../app/StatePanels';
+import { TabBar } from '../app/TabBar';
 import { SpecBar } from '../switches/SpecBar';
 import { EditingLockedBanner, LockedYamlEditor } from '../switches/EditingLocked';
 import { NetworksPanel } from './NetworksPanel';
@@ -83,31 +84,22 @@ export function NetworksView() {
         <LockedYamlEditor locked={locked} />
       ) : (
         <>
-          <div className="net-tabs" role="tablist" aria-label="Networks">
-            {tabs.map((t, i) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                id={`net-tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls="net-tabpanel"
-                tabIndex={tab === t.id ? 0 : -1}
-                className="net-tab"
-                data-testid={`net-tab-${t.id}`}
-                onClick={() => setTab(t.id)}
-                onKeyDown={(e) => {
-                  if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-                  const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!.id;
-                  setTab(next);
-                  document.getElementById(`net-tab-${next}`)?.focus();
-                }}
-              >
-                {t.label}
-                {t.count !== undefined && <span className="net-tab__count">{t.count}</span>}
-              </button>
-            ))}
-          </div>
+          <TabBar
+            label="Networks"
+            idPrefix="net-tab"
+            tabs={tabs.map((t) => ({
+              id: t.id,
+              label: (
+                <>
+                  {t.label}
+                  {t.count !== undefined && <span className="net-tab__count">{t.count}</span>}
+                </>
+              ),
+            }))}
+            current={tab}
+            onSelect={setTab}
+            panelId={() => 'net-tabpanel'}
+          />
           <fieldset
             className="switches__lock net-tabpanel"
             role="tabpanel"
