@@ -55,6 +55,26 @@ export function SectionIssues({ issues, section }: { issues: SpecIssue[]; sectio
   );
 }
 
+/** The header cell over a table's per-row action buttons (named for screen readers only). */
+export function ActionsHeader() {
+  return (
+    <th scope="col" className="net-table__actions">
+      <span className="visually-hidden">Actions</span>
+    </th>
+  );
+}
+
+/** Beside a row's name: how many problems the spec has in it (nothing when none). */
+export function ProblemMark({ count }: { count: number }) {
+  if (count <= 0) return null;
+  const text = `${count} problem${count === 1 ? '' : 's'}`;
+  return (
+    <span className="net-table__bad" title={text}>
+      <CircleAlert size={13} aria-label={text} />
+    </span>
+  );
+}
+
 /** The rows of one spec section (`dhcp`, `nat`) with Edit and Remove on each; a problem count beside the name. */
 export function EntryTable<T extends { name: string }>({
   section,
@@ -84,9 +104,7 @@ export function EntryTable<T extends { name: string }>({
                 {c.label}
               </th>
             ))}
-            <th scope="col" className="net-table__actions">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -96,11 +114,7 @@ export function EntryTable<T extends { name: string }>({
               <tr key={i} data-testid={`${section}-row-${item.name}`}>
                 <td className="net-table__name">
                   {item.name || <em className="muted">unnamed</em>}
-                  {bad > 0 && (
-                    <span className="net-table__bad" title={`${bad} problem${bad === 1 ? '' : 's'}`}>
-                      <CircleAlert size={13} aria-label={`${bad} problem${bad === 1 ? '' : 's'}`} />
-                    </span>
-                  )}
+                  <ProblemMark count={bad} />
                 </td>
                 {columns.map((c) => (
                   <td key={c.label} className={c.className}>

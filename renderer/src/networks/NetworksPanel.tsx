@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { CircleAlert, Lock, Undo2 } from 'lucide-react';
+import { Lock, Undo2 } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { issuesAt } from '../switches/spec-edit';
-import { RowActions, PanelHead, SectionIssues } from './EntryTable';
+import { ActionsHeader, ProblemMark, RowActions, PanelHead, SectionIssues } from './EntryTable';
 import { NetworkWizard } from './NetworkWizard';
 import {
   hostSubnet,
@@ -55,9 +55,7 @@ export function NetworksPanel() {
                   DHCP
                 </th>
                 <th scope="col">State</th>
-                <th scope="col" className="net-table__actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -117,11 +115,7 @@ function NetworkTableRow({
     >
       <td className="net-table__name">
         {removed ? <s>{row.name}</s> : row.name}
-        {bad > 0 && (
-          <span className="net-table__bad" title={`${bad} problem${bad === 1 ? '' : 's'}`}>
-            <CircleAlert size={13} aria-label={`${bad} problem${bad === 1 ? '' : 's'}`} />
-          </span>
-        )}
+        <ProblemMark count={bad} />
         {row.readOnly && (
           <span
             className="state-pill net-badge"

@@ -4,7 +4,7 @@ import type { Domain } from '../../../shared/model/host-state';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { issuesAt } from '../switches/spec-edit';
-import { SectionIssues } from './EntryTable';
+import { ActionsHeader, SectionIssues } from './EntryTable';
 import { MoveNicDialog, describeHost, type NicRef } from './MoveNicDialog';
 import { sectionOf } from './net-edit';
 import {
@@ -118,9 +118,7 @@ function VmCard({ domain, onEdit, onAdd }: { domain: Domain; onEdit(e: Editing):
                 <th scope="col" className="num">
                   VLAN
                 </th>
-                <th scope="col" className="net-table__actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
