@@ -3,6 +3,7 @@ import { Radar } from 'lucide-react';
 import { nodeKindLabels, type TopologyGraph } from '../../../shared/topology/graph';
 import { useOptionalCapture } from './capture-context';
 import { edgeAtPoint } from './edge-at-point';
+import { PopupMenu } from './PopupMenu';
 import '../styles/capture.css';
 
 interface MenuState {
@@ -79,16 +80,6 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
     if (refocus) returnTo.current?.focus();
   }, []);
 
-  useLayoutEffect(() => {
-    const m = menuRef.current;
-    if (!menu || !m) return;
-    // Kept inside the window near its edges.
-    const r = m.getBoundingClientRect();
-    m.style.left = `${Math.min(menu.x, window.innerWidth - r.width - 8)}px`;
-    m.style.top = `${Math.min(menu.y, window.innerHeight - r.height - 8)}px`;
-    m.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-  }, [menu]);
-
   useEffect(() => {
     if (!menu) return;
     const onDown = (e: PointerEvent) => {
@@ -116,17 +107,7 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
 
   if (!menu || !capture) return null;
   return (
-    <div
-      ref={menuRef}
-      className="node-menu"
-      role="menu"
-      aria-label={menu.title}
-      style={{ left: menu.x, top: menu.y }}
-      data-testid="node-menu"
-    >
-      <div className="node-menu__title" title={menu.title}>
-        {menu.title}
-      </div>
+    <PopupMenu menu={menu} menuRef={menuRef} testId="node-menu">
       <button
         type="button"
         role="menuitem"
@@ -141,6 +122,6 @@ export function NodeCaptureMenu({ containerRef, graph, edgeNode }: Props) {
         <Radar size={15} aria-hidden />
         Capture here…
       </button>
-    </div>
+    </PopupMenu>
   );
 }

@@ -1,6 +1,7 @@
-import { useContext, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useContext, useEffect, useRef, type KeyboardEvent } from 'react';
 import { ArrowRightToLine, Layers, X } from 'lucide-react';
 import { SpecContext } from '../model/spec-context';
+import { PopupMenu } from '../capture/PopupMenu';
 import { destinationText, type Destination } from './drop-edit';
 import type { DropMenuState, DropNotice, DropOver } from './use-node-drop';
 import '../styles/capture.css';
@@ -56,14 +57,6 @@ export function DropFeedback({ over, menu, onChoose, notice, onDismiss }: Props)
 
 function DropMenu({ menu, onChoose }: { menu: DropMenuState; onChoose(dest: Destination | null): void }) {
   const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const m = ref.current;
-    if (!m) return;
-    const r = m.getBoundingClientRect();
-    m.style.left = `${Math.min(menu.x, window.innerWidth - r.width - 8)}px`;
-    m.style.top = `${Math.min(menu.y, window.innerHeight - r.height - 8)}px`;
-    m.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-  }, [menu]);
   useEffect(() => {
     const onDown = (e: PointerEvent) => {
       if (!ref.current?.contains(e.target as Node)) onChoose(null);
@@ -82,18 +75,7 @@ function DropMenu({ menu, onChoose }: { menu: DropMenuState; onChoose(dest: Dest
     e.stopPropagation();
   };
   return (
-    <div
-      ref={ref}
-      className="node-menu"
-      role="menu"
-      aria-label={menu.title}
-      style={{ left: menu.x, top: menu.y }}
-      data-testid="drop-menu"
-      onKeyDown={onKey}
-    >
-      <div className="node-menu__title" title={menu.title}>
-        {menu.title}
-      </div>
+    <PopupMenu menu={menu} menuRef={ref} testId="drop-menu" onKeyDown={onKey}>
       {menu.choices.map((d) => {
         const group = d.kind === 'switch' ? d.portGroup : undefined;
         return (
@@ -110,6 +92,6 @@ function DropMenu({ menu, onChoose }: { menu: DropMenuState; onChoose(dest: Dest
           </button>
         );
       })}
-    </div>
+    </PopupMenu>
   );
 }
