@@ -110,6 +110,11 @@ async function applyAndKeepWith(page: Page, changes: ChangesPage, group: string)
       await screenshot(page, `networks-no-${group}`);
       throw e;
     });
+  await applyKeepAndClose(changes);
+}
+
+/** Applies what the open Changes panel shows, keeps it, expects it committed and closes the panel. */
+async function applyKeepAndClose(changes: ChangesPage): Promise<void> {
   await changes.apply();
   await changes.waitForTrial(120_000);
   await changes.keep();
@@ -221,12 +226,7 @@ describe.skipIf(skip)('networks view: a NAT network from the wizard to a lease',
     await page.getByTestId(`plan-group-network-${NET}`).waitFor({ timeout: 15_000 });
     await screenshot(page, 'networks-pending-light');
     await changes.setTrialSeconds(60);
-    await changes.apply();
-    await changes.waitForTrial(120_000);
-    await changes.keep();
-    await expect(changes.waitForResult()).resolves.toBe('committed');
-    await changes.dismissResult();
-    await changes.close();
+    await applyKeepAndClose(changes);
     expect(netInfo(NET)).toEqual({ active: true, bridge: BRIDGE });
 
     await nets.row(NET).getByTestId('network-active').waitFor({ timeout: 15_000 });
