@@ -5,6 +5,7 @@ import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import type { SpecIssue } from '../../../shared/spec/validate';
 import { LocalIssues } from './LocalIssues';
+import { IssueList } from '../switches/fields';
 import { itemIssues, itemPath, putItem, tidyIssues, type SectionKey } from './net-edit';
 import type { SpecDoc } from '../changes/spec-doc';
 
@@ -111,15 +112,15 @@ function UnplacedIssues({ issues, at }: { issues: SpecIssue[]; at: string }) {
   const whole = issues;
   if (whole.length === 0) return null;
   return (
-    <ul className="field-errors field-errors--box net-dialog__whole">
-      {whole.map((i, n) => (
-        <li key={n}>
-          <CircleAlert size={13} aria-hidden />
-          <span>
-            {i.path !== at && <code>{i.path.slice(at.length).replace(/^\./, '')}</code>} {i.message}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <IssueList
+      items={whole}
+      box
+      className="net-dialog__whole"
+      text={(i) => (
+        <>
+          {i.path !== at && <code>{i.path.slice(at.length).replace(/^\./, '')}</code>} {i.message}
+        </>
+      )}
+    />
   );
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { CircleAlert, Pencil, Plus, Trash2 } from 'lucide-react';
 import type { SpecIssue } from '../../../shared/spec/validate';
 import { issuesAt } from '../switches/spec-edit';
+import { IssueList } from '../switches/fields';
 
 export interface Column<T> {
   label: string;
@@ -42,16 +43,17 @@ export function SectionIssues({ issues, section }: { issues: SpecIssue[]; sectio
   const mine = issuesAt(issues, section, true);
   if (mine.length === 0) return null;
   return (
-    <ul className="field-errors field-errors--box net-panel__issues" data-testid={`${section}-issues`}>
-      {mine.map((i, n) => (
-        <li key={n}>
-          <CircleAlert size={13} aria-hidden />
-          <span>
-            <code>{i.path}</code> {i.message}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <IssueList
+      items={mine}
+      box
+      className="net-panel__issues"
+      testId={`${section}-issues`}
+      text={(i) => (
+        <>
+          <code>{i.path}</code> {i.message}
+        </>
+      )}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
-import { CircleAlert, LoaderCircle, RefreshCw } from 'lucide-react';
+import { LoaderCircle, RefreshCw } from 'lucide-react';
 import { ErrorState, LoadingState } from '../app/StatePanels';
+import { IssueList } from '../switches/fields';
 import { formatExpiry } from './net-edit';
 import { LEASES_POLL_MS, useLeases, useNow } from './use-leases';
 
@@ -59,16 +60,17 @@ export function LeasesPanel() {
         </div>
       </div>
       {errors.length > 0 && (
-        <ul className="field-errors field-errors--box net-panel__issues" data-testid="leases-errors">
-          {errors.map((e) => (
-            <li key={e.network}>
-              <CircleAlert size={13} aria-hidden />
-              <span>
-                <strong>{e.network}</strong>: {e.message}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <IssueList
+          items={errors}
+          box
+          className="net-panel__issues"
+          testId="leases-errors"
+          text={(e) => (
+            <>
+              <strong>{e.network}</strong>: {e.message}
+            </>
+          )}
+        />
       )}
       {shown.length === 0 ? (
         <p className="net-panel__empty" data-testid="leases-empty">

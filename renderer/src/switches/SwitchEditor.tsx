@@ -1,4 +1,4 @@
-import { CircleAlert, Network, Trash2 } from 'lucide-react';
+import { Network, Trash2 } from 'lucide-react';
 import type { HostState } from '../../../shared/model/host-state';
 import type { SwitchDoc } from '../changes/spec-doc';
 import { useSpec } from '../model/spec-context';
@@ -11,6 +11,7 @@ import { PortsEditor } from './PortsEditor';
 import { MirrorsEditor } from './MirrorsEditor';
 import { hostStateOf } from './SwitchList';
 import { unplacedIssues } from './spec-edit';
+import { IssueList } from './fields';
 
 /** Everything about one switch, in the order people set it up: what it is, what connects it, how it behaves. */
 export function SwitchEditor({
@@ -70,16 +71,16 @@ export function SwitchEditor({
         </button>
       </header>
       {others.length > 0 && (
-        <ul className="field-errors field-errors--box" data-testid="switch-issues">
-          {others.map((i, n) => (
-            <li key={n}>
-              <CircleAlert size={13} aria-hidden />
-              <span>
-                <code>{i.path.slice(at.length + 1) || 'switch'}</code> {i.message}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <IssueList
+          items={others}
+          box
+          testId="switch-issues"
+          text={(i) => (
+            <>
+              <code>{i.path.slice(at.length + 1) || 'switch'}</code> {i.message}
+            </>
+          )}
+        />
       )}
       <div className="switch-editor__body">
         <GeneralSection {...props} focusName={focusName} />

@@ -3,6 +3,7 @@ import { parse, stringify } from 'yaml';
 import { CircleAlert } from 'lucide-react';
 import { useSpec } from '../model/spec-context';
 import type { SpecDoc } from '../changes/spec-doc';
+import { IssueList } from './fields';
 
 /**
  * The whole spec as YAML, editable: the same document the form edits, so either view can be used and the other
@@ -59,16 +60,15 @@ export function YamlEditor() {
         </p>
       )}
       {!error && s.issues.length > 0 && (
-        <ul className="field-errors field-errors--box">
-          {s.issues.map((i, n) => (
-            <li key={n}>
-              <CircleAlert size={13} aria-hidden />
-              <span>
-                <code>{i.path}</code> {i.message}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <IssueList
+          items={s.issues}
+          box
+          text={(i) => (
+            <>
+              <code>{i.path}</code> {i.message}
+            </>
+          )}
+        />
       )}
     </div>
   );

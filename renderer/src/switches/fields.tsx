@@ -11,13 +11,45 @@ export function FieldErrors({ path, deep }: { path: string; deep?: boolean }) {
   const mine = issuesAt(issues, path, deep);
   if (mine.length === 0) return null;
   return (
-    <ul className="field-errors" id={errorId(path)} data-testid={`field-error-${path}`}>
-      {mine.map((i, n) => (
+    <IssueList
+      items={mine}
+      id={errorId(path)}
+      testId={`field-error-${path}`}
+      text={(i) => (
+        <>
+          {i.path !== path && <code>{i.path.slice(path.length).replace(/^\./, '')}</code>} {i.message}
+        </>
+      )}
+    />
+  );
+}
+
+/** Problems as a list, each behind the alert icon; `text` words one. `box` sets them apart from the fields. */
+export function IssueList<T>({
+  items,
+  text,
+  box,
+  className,
+  id,
+  testId,
+}: {
+  items: T[];
+  text(item: T): ReactNode;
+  box?: boolean;
+  className?: string;
+  id?: string;
+  testId?: string;
+}) {
+  return (
+    <ul
+      className={`field-errors${box ? ' field-errors--box' : ''}${className ? ` ${className}` : ''}`}
+      id={id}
+      data-testid={testId}
+    >
+      {items.map((item, n) => (
         <li key={n}>
           <CircleAlert size={13} aria-hidden />
-          <span>
-            {i.path !== path && <code>{i.path.slice(path.length).replace(/^\./, '')}</code>} {i.message}
-          </span>
+          <span>{text(item)}</span>
         </li>
       ))}
     </ul>
