@@ -25,15 +25,24 @@ export function PanelHead({
   onAdd(): void;
 }) {
   return (
+    <PanelTitle title={title} text={text}>
+      <button type="button" className="button button--small button--primary" onClick={onAdd} data-testid={addTestId}>
+        <Plus size={14} aria-hidden />
+        {addLabel}
+      </button>
+    </PanelTitle>
+  );
+}
+
+/** A section's heading and what it is for, with its tools (if any) beside it. */
+export function PanelTitle({ title, text, children }: { title: string; text: ReactNode; children?: ReactNode }) {
+  return (
     <div className="net-panel__head">
       <div>
         <h2>{title}</h2>
         <p className="field__hint">{text}</p>
       </div>
-      <button type="button" className="button button--small button--primary" onClick={onAdd} data-testid={addTestId}>
-        <Plus size={14} aria-hidden />
-        {addLabel}
-      </button>
+      {children}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { LoaderCircle, RefreshCw } from 'lucide-react';
 import { ErrorState, LoadingState } from '../app/StatePanels';
 import { IssueList } from '../switches/fields';
+import { PanelTitle } from './EntryTable';
 import { formatExpiry } from './net-edit';
 import { LEASES_POLL_MS, useLeases, useNow } from './use-leases';
 
@@ -24,13 +25,10 @@ export function LeasesPanel() {
   const age = Math.max(0, Math.round((now - q.dataUpdatedAt) / 1000));
   return (
     <section className="net-panel" data-testid="leases-panel">
-      <div className="net-panel__head">
-        <div>
-          <h2>DHCP leases</h2>
-          <p className="field__hint">
-            Addresses handed out right now, refreshed every {LEASES_POLL_MS / 1000} s while shown.
-          </p>
-        </div>
+      <PanelTitle
+        title="DHCP leases"
+        text={<>Addresses handed out right now, refreshed every {LEASES_POLL_MS / 1000} s while shown.</>}
+      >
         <div className="net-panel__tools">
           <label htmlFor={filterId} className="field__label">
             Network
@@ -58,7 +56,7 @@ export function LeasesPanel() {
             {q.isError ? 'refresh failed, retrying' : age < 2 ? 'just now' : `${age} s ago`}
           </span>
         </div>
-      </div>
+      </PanelTitle>
       {errors.length > 0 && (
         <IssueList
           items={errors}

@@ -4,7 +4,7 @@ import type { Domain } from '../../../shared/model/host-state';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { issuesAt } from '../switches/spec-edit';
-import { ActionsHeader, SectionIssues } from './EntryTable';
+import { ActionsHeader, PanelTitle, SectionIssues } from './EntryTable';
 import { MoveNicDialog, describeHost, type NicRef } from './MoveNicDialog';
 import { sectionOf } from './net-edit';
 import {
@@ -33,15 +33,10 @@ export function VmList() {
     setEditing({ vm, isNew: true, nic: { mac: freshMac(macsInUse(s.draft, state)), model: 'virtio' } });
   return (
     <section className="net-panel" data-testid="vms-panel">
-      <div className="net-panel__head">
-        <div>
-          <h2>Virtual machines</h2>
-          <p className="field__hint">
-            libvirt domains and their network cards. NovaNet adds, moves and detaches the cards it attached; the VM
-            itself and its other cards stay as they are.
-          </p>
-        </div>
-      </div>
+      <PanelTitle
+        title="Virtual machines"
+        text="libvirt domains and their network cards. NovaNet adds, moves and detaches the cards it attached; the VM itself and its other cards stay as they are."
+      />
       <SectionIssues issues={s.issues} section="vms" />
       {domains.length === 0 && missing.length === 0 ? (
         <p className="net-panel__empty" data-testid="vms-empty">
