@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { CircleAlert, Pencil, Plus, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Trash2 } from 'lucide-react';
 import type { SpecIssue } from '../../../shared/spec/validate';
 import { issuesAt } from '../switches/spec-edit';
-import { IssueList } from '../switches/fields';
+import { IssueList, ProblemMark } from '../switches/fields';
 
 export interface Column<T> {
   label: string;
@@ -72,17 +72,6 @@ export function ActionsHeader() {
     <th scope="col" className="net-table__actions">
       <span className="visually-hidden">Actions</span>
     </th>
-  );
-}
-
-/** Beside a row's name: how many problems the spec has in it (nothing when none). */
-export function ProblemMark({ count }: { count: number }) {
-  if (count <= 0) return null;
-  const text = `${count} problem${count === 1 ? '' : 's'}`;
-  return (
-    <span className="net-table__bad" title={text}>
-      <CircleAlert size={13} aria-label={text} />
-    </span>
   );
 }
 

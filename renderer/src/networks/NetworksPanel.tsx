@@ -3,7 +3,8 @@ import { Lock, Undo2 } from 'lucide-react';
 import { useModel } from '../model/model-context';
 import { useSpec } from '../model/spec-context';
 import { issuesAt } from '../switches/spec-edit';
-import { ActionsHeader, ProblemMark, RowActions, PanelHead, SectionIssues } from './EntryTable';
+import { ProblemMark } from '../switches/fields';
+import { ActionsHeader, RowActions, PanelHead, SectionIssues } from './EntryTable';
 import { NetworkWizard } from './NetworkWizard';
 import {
   hostSubnet,

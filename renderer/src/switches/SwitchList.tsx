@@ -1,10 +1,11 @@
 import type { KeyboardEvent } from 'react';
-import { CircleAlert, Network, Plus, Undo2 } from 'lucide-react';
+import { Network, Plus, Undo2 } from 'lucide-react';
 import type { HostState } from '../../../shared/model/host-state';
 import type { Plan } from '../../../shared/plan/operations';
 import type { SpecIssue } from '../../../shared/spec/validate';
 import type { SwitchDoc } from '../changes/spec-doc';
 import { issuesAt } from './spec-edit';
+import { ProblemMark } from './fields';
 
 interface Row {
   sw: SwitchDoc;
@@ -113,11 +114,7 @@ export function SwitchList({
                       aria-label={(sw.type ?? 'linux') === 'ovs' ? 'Open vSwitch' : 'Linux bridge'}
                     />
                     {sw.name || <em className="muted">unnamed</em>}
-                    {bad > 0 && (
-                      <span className="switch-row__bad" title={`${bad} problem${bad === 1 ? '' : 's'}`}>
-                        <CircleAlert size={13} aria-label={`${bad} problem${bad === 1 ? '' : 's'}`} />
-                      </span>
-                    )}
+                    <ProblemMark count={bad} />
                   </td>
                   <td className="col-type" title={(sw.type ?? 'linux') === 'ovs' ? 'Open vSwitch' : 'Linux bridge'}>
                     {(sw.type ?? 'linux') === 'ovs' ? 'OVS' : 'Linux'}

@@ -24,6 +24,17 @@ export function FieldErrors({ path, deep }: { path: string; deep?: boolean }) {
   );
 }
 
+/** Beside a row's name: how many problems the spec has in it (nothing when none). */
+export function ProblemMark({ count }: { count: number }) {
+  if (count <= 0) return null;
+  const text = `${count} problem${count === 1 ? '' : 's'}`;
+  return (
+    <span className="problem-mark" title={text}>
+      <CircleAlert size={13} aria-label={text} />
+    </span>
+  );
+}
+
 /** Problems as a list, each behind the alert icon; `text` words one. `box` sets them apart from the fields. */
 export function IssueList<T>({
   items,
