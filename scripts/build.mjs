@@ -4,22 +4,17 @@
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { build as viteBuild } from 'vite';
+import { esmBanner, nodeBundle } from './esbuild-options.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 const only = process.argv.includes('--node-only') ? 'node' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';
 const started = performance.now();
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
+  ...nodeBundle,
   sourcemap: true,
   logLevel: 'warning',
   define: { __NOVANET_VERSION__: JSON.stringify(pkg.version) },
-};
-// ESM bundles still meet CommonJS dependencies (ws) that call require(); give them one.
-const esmBanner = {
-  js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);",
 };
 
 if (only !== 'renderer') {

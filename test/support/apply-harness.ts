@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { esmBanner, nodeBundle } from '../../scripts/esbuild-options.mjs';
 import { run, inNetns } from '../../electron/services/runner';
 import { discover } from '../../electron/services/discovery/index';
 import type { HostState } from '../../shared/model/host-state';
@@ -52,16 +53,14 @@ export function helperBinary(): Promise<string> {
 /** Bundles one entry (a path below REPO) into an ESM file for node, with the esbuild options of scripts/build.mjs. */
 export async function bundleForNode(entry: string, outfile: string, define?: Record<string, string>): Promise<void> {
   await build({
+    ...nodeBundle,
     absWorkingDir: REPO,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
     format: 'esm',
     logLevel: 'warning',
     define,
     entryPoints: [join(REPO, entry)],
     outfile,
-    banner: { js: "import { createRequire as __nnCreateRequire } from 'node:module'; const require = __nnCreateRequire(import.meta.url);" },
+    banner: esmBanner,
   });
 }
 
