@@ -17,6 +17,7 @@ import { reconcileOvsLinks } from './reconcile';
 import { readQdiscs, readTc } from './read-tc';
 import { parseDefaultRoutes } from './read-routes';
 import { readVmnet } from './vmnet';
+import { timed } from './timed';
 
 export const TOOL_TIMEOUT_MS = 8_000;
 
@@ -34,24 +35,6 @@ function ipArgs(target: Target, ...args: string[]): string[] {
 
 export function ovsBaseArgs(target: Target): string[] {
   return ['ovs-vsctl', ...(target.ovsDb ? [`--db=${target.ovsDb}`] : []), '--timeout=5'];
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value?: T; status: SourceStatus }> {
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { value, status: { status: 'ok', durationMs: performance.now() - started } };
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    const missing = err instanceof ToolError && err.failure === 'missing';
-    return {
-      status: {
-        status: missing ? 'unavailable' : 'error',
-        message: err instanceof Error ? err.message : String(err),
-        durationMs: performance.now() - started,
-      },
-    };
-  }
 }
 
 function notFoundIfNoNetns(err: unknown, target: Target): never {

@@ -6,28 +6,14 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { DnsmasqInstance, HostVmnet } from '../../../shared/model/host-vmnet';
-import type { SourceStatus } from '../../../shared/model/host-state';
 import type { Target } from '../../../shared/model/target';
 import { parseDnsmasqConf } from '../../../shared/plan/dnsmasq-conf';
 import { parseNftTable } from '../../../shared/plan/nft-ruleset-parse';
 import { forwardNoteFile, nftRecordFile, scopeDir } from '../../../shared/plan/operations-vmnet';
 import { inNetns, ToolError, type Runner } from '../runner';
+import { timed } from './timed';
 
 const TIMEOUT_MS = 8_000;
-
-async function timedSource<T>(fn: () => Promise<T>): Promise<{ value: T | null; status: SourceStatus }> {
-  const started = performance.now();
-  try {
-    return { value: await fn(), status: { status: 'ok', durationMs: performance.now() - started } };
-  } catch (err) {
-    const missing = err instanceof ToolError && err.failure === 'missing';
-    const message = err instanceof Error ? err.message : String(err);
-    return {
-      value: null,
-      status: { status: missing ? 'unavailable' : 'error', message, durationMs: performance.now() - started },
-    };
-  }
-}
 
 const readText = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
@@ -120,14 +106,14 @@ async function readForwarding(run: Runner, netns: string | undefined): Promise<N
 
 export async function readVmnet(run: Runner, target: Target): Promise<HostVmnet> {
   const [dnsmasq, nft, sysctl] = await Promise.all([
-    timedSource(() => readDnsmasqInstances(target.netns)),
-    timedSource(() => readNft(run, target.netns)),
-    timedSource(() => readForwarding(run, target.netns)),
+    timed(() => readDnsmasqInstances(target.netns)),
+    timed(() => readNft(run, target.netns)),
+    timed(() => readForwarding(run, target.netns)),
   ]);
   return {
     dnsmasq: dnsmasq.value ?? [],
     nft: nft.value?.nft ?? null,
-    forwarding: sysctl.value,
+    forwarding: sysctl.value ?? null,
     sources: {
       dnsmasq: dnsmasq.status,
       nft: nft.value?.note ? { ...nft.status, message: nft.value.note } : nft.status,
